@@ -1,0 +1,66 @@
+"""What follows a ticket event, in order.
+
+Every service hands the events it wrote to `run`, inside its transaction. The steps
+below are the one place that says what happens next and in which order; nothing is
+wired through Django signals. A step that talks to the outside world queues a task
+with `transaction.on_commit`, so a rolled-back change sends nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from django.db import transaction
+
+from concierge.tickets.models import EventKind, MessageKind, TicketEvent
+
+
+def apply_sla_timers(events: Sequence[TicketEvent]) -> None:
+    """Due times are recomputed here once service levels exist."""
+
+
+def run_triggers(events: Sequence[TicketEvent]) -> None:
+    """Admin-defined triggers run here once automation exists."""
+
+
+def route(events: Sequence[TicketEvent]) -> None:
+    """Team and agent routing runs here once routing rules exist."""
+
+
+def notify(events: Sequence[TicketEvent]) -> None:
+    """Tell the customer (and followers) by e-mail that an agent answered."""
+    from concierge.tickets.tasks import send_reply_notification
+
+    for event in events:
+        if (
+            event.kind == EventKind.MESSAGE_ADDED
+            and event.message is not None
+            and event.message.kind == MessageKind.REPLY
+        ):
+            message_id = event.message.pk
+            transaction.on_commit(lambda pk=message_id: send_reply_notification.enqueue(pk))
+
+
+def broadcast(events: Sequence[TicketEvent]) -> None:
+    """Live updates to open inbox and ticket pages go out here once realtime exists."""
+
+
+def send_webhooks(events: Sequence[TicketEvent]) -> None:
+    """Outgoing webhooks are queued here once the API exists."""
+
+
+STEPS: list[Callable[[Sequence[TicketEvent]], None]] = [
+    apply_sla_timers,
+    run_triggers,
+    route,
+    notify,
+    broadcast,
+    send_webhooks,
+]
+
+
+def run(events: Sequence[TicketEvent]) -> None:
+    if not events:
+        return
+    for step in STEPS:
+        step(events)

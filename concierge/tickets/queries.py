@@ -1,0 +1,288 @@
+"""Reads about tickets shared by views, the API and reports, and the access helpers.
+
+`tickets_visible_to` is the one place that says which tickets a person may see;
+`ticket_for_user` and `messages_visible_to` build on it. Everything else answers 404.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from concierge.people.models import Customer, OrganizationMembership, User
+from concierge.people.queries import agent_team_scope, is_agent
+from concierge.tickets.models import (
+    PUBLIC_MESSAGE_KINDS,
+    UNRESOLVED_STATUSES,
+    Message,
+    SavedView,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+
+# --- access ------------------------------------------------------------------------------------
+
+
+def customer_of(user: User) -> Customer | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_agent:
+        return None
+    try:
+        return user.customer
+    except Customer.DoesNotExist:
+        return None
+
+
+def tickets_visible_to(user: User) -> QuerySet[Ticket]:
+    """Every ticket this person may open: the only definition of ticket permissions."""
+    tickets = Ticket.objects.all()
+    if is_agent(user):
+        team_ids = agent_team_scope(user)
+        if team_ids is None:
+            return tickets
+        return tickets.filter(Q(team_id__in=team_ids) | Q(assignee=user))
+    customer = customer_of(user)
+    if customer is None:
+        return tickets.none()
+    follows = Ticket.followers.through.objects.filter(
+        ticket_id=OuterRef("pk"), customer_id=customer.pk
+    )
+    managed = OrganizationMembership.objects.filter(
+        customer=customer, is_manager=True, organization__managers_see_all_requests=True
+    ).values("organization_id")
+    return tickets.filter(Q(requester=customer) | Exists(follows) | Q(organization_id__in=managed))
+
+
+def ticket_for_user(user: User, number: int) -> Ticket:
+    try:
+        return (
+            tickets_visible_to(user)
+            .select_related("requester", "assignee", "team", "organization", "merged_into")
+            .get(number=number)
+        )
+    except (Ticket.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def messages_visible_to(user: User, ticket: Ticket) -> QuerySet[Message]:
+    """The thread as this person may read it: customers never see internal notes."""
+    messages = (
+        Message.objects.filter(ticket=ticket)
+        .select_related("author_user", "author_customer")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+    if is_agent(user):
+        return messages
+    return messages.filter(kind__in=PUBLIC_MESSAGE_KINDS)
+
+
+def message_for_user(user: User, ticket: Ticket, pk: int) -> Message:
+    try:
+        return messages_visible_to(user, ticket).get(pk=pk)
+    except (Message.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def ticket_timeline(ticket: Ticket) -> QuerySet[TicketEvent]:
+    return ticket.events.select_related("actor", "actor_customer").order_by("created_at", "id")
+
+
+def customer_tickets(user: User, customer: Customer) -> QuerySet[Ticket]:
+    return (
+        tickets_visible_to(user)
+        .filter(requester=customer)
+        .select_related("assignee")
+        .order_by("-created_at", "-id")
+    )
+
+
+# --- inbox -------------------------------------------------------------------------------------
+
+FILTER_KEYS = ("status", "priority", "assignee", "team", "tag", "channel", "type", "language")
+
+# sort key -> (column, descending); every sort ends on id so the order is total.
+SORTS: dict[str, tuple[str, bool]] = {
+    "-updated_at": ("updated_at", True),
+    "updated_at": ("updated_at", False),
+    "-created_at": ("created_at", True),
+    "created_at": ("created_at", False),
+    "-priority": ("priority", True),
+    "-number": ("number", True),
+    "number": ("number", False),
+}
+SORT_LABELS = {
+    "-updated_at": _("Recently updated"),
+    "updated_at": _("Least recently updated"),
+    "-created_at": _("Newest"),
+    "created_at": _("Oldest"),
+    "-priority": _("Highest priority"),
+    "-number": _("Number, descending"),
+    "number": _("Number, ascending"),
+}
+
+
+@dataclass(frozen=True)
+class BuiltinView:
+    slug: str
+    name: Any
+    filters: dict[str, list[str]]
+    sort: str = "-updated_at"
+
+
+UNRESOLVED = [str(s) for s in UNRESOLVED_STATUSES]
+BUILTIN_VIEWS = {
+    view.slug: view
+    for view in (
+        BuiltinView("mine", _("My tickets"), {"assignee": ["me"], "status": UNRESOLVED}),
+        BuiltinView("unassigned", _("Unassigned"), {"assignee": ["none"], "status": UNRESOLVED}),
+        BuiltinView("open", _("All open"), {"status": [Status.NEW, Status.OPEN]}),
+        BuiltinView("pending", _("Pending"), {"status": [Status.PENDING]}),
+        BuiltinView("solved", _("Recently solved"), {"status": [Status.SOLVED]}),
+        BuiltinView("all", _("All tickets"), {}),
+    )
+}
+
+
+def apply_filters(
+    tickets: QuerySet[Ticket], user: User, filters: dict[str, list[str]]
+) -> QuerySet[Ticket]:
+    """Narrow a ticket queryset by inbox filters; unknown or malformed values match nothing."""
+    for key in FILTER_KEYS:
+        values = [v for v in filters.get(key, []) if v != ""]
+        if not values:
+            continue
+        if key == "assignee":
+            condition = Q()
+            ids = [int(v) for v in values if v.isdigit()]
+            if "me" in values:
+                condition |= Q(assignee=user)
+            if "none" in values:
+                condition |= Q(assignee__isnull=True)
+            if ids:
+                condition |= Q(assignee_id__in=ids)
+            tickets = tickets.filter(condition) if condition else tickets.none()
+        elif key == "team":
+            condition = Q(team_id__in=[int(v) for v in values if v.isdigit()])
+            if "none" in values:
+                condition |= Q(team__isnull=True)
+            tickets = tickets.filter(condition)
+        elif key == "priority":
+            tickets = tickets.filter(priority__in=[int(v) for v in values if v.isdigit()])
+        elif key == "tag":
+            tagged = Ticket.tags.through.objects.filter(
+                ticket_id=OuterRef("pk"), tag__name__in=[v.lower() for v in values]
+            )
+            tickets = tickets.filter(Exists(tagged))
+        elif key == "type":
+            tickets = tickets.filter(ticket_type__in=values)
+        else:
+            tickets = tickets.filter(**{f"{key}__in": values})
+    return tickets
+
+
+def encode_cursor(value: Any, pk: int) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.isoformat()
+    raw = json.dumps([value, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, column: str) -> tuple[Any, int] | None:
+    """The position after which the next page starts, or None for a malformed cursor."""
+    try:
+        value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        pk = int(pk)
+        if column.endswith("_at"):
+            value = parse_datetime(value)
+            if value is None:
+                return None
+        else:
+            value = int(value)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return value, pk
+
+
+@dataclass
+class InboxPage:
+    tickets: list[Ticket]
+    next_cursor: str | None
+    sort: str
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+
+def inbox_page(
+    user: User,
+    *,
+    filters: dict[str, list[str]],
+    sort: str = "-updated_at",
+    cursor: str | None = None,
+    page_size: int = 50,
+) -> InboxPage:
+    """One page of an inbox view, by keyset pagination: deep pages cost what the first does."""
+    sort = sort if sort in SORTS else "-updated_at"
+    column, descending = SORTS[sort]
+    tickets = apply_filters(tickets_visible_to(user), user, filters)
+    position = decode_cursor(cursor, column) if cursor else None
+    if position is not None:
+        value, pk = position
+        op = "lt" if descending else "gt"
+        tickets = tickets.filter(
+            Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": pk})
+        )
+    order = [f"-{column}", "-id"] if descending else [column, "id"]
+    rows = list(
+        tickets.select_related("requester", "assignee", "team")
+        .prefetch_related("tags", Prefetch("requester__identities"))
+        .order_by(*order)[: page_size + 1]
+    )
+    next_cursor = None
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        last = rows[-1]
+        next_cursor = encode_cursor(getattr(last, column), last.pk)
+    return InboxPage(tickets=rows, next_cursor=next_cursor, sort=sort, filters=filters)
+
+
+def view_counts(user: User) -> dict[str, int]:
+    """How many tickets each built-in view holds, for the sidebar."""
+    visible = tickets_visible_to(user)
+    return {
+        slug: apply_filters(visible, user, view.filters).count()
+        for slug, view in BUILTIN_VIEWS.items()
+        if slug != "all"
+    }
+
+
+def shared_views() -> QuerySet[SavedView]:
+    return SavedView.objects.all()
+
+
+def quick_search(user: User, query: str, limit: int = 20) -> list[Ticket]:
+    """Find tickets by number, subject, customer name or e-mail address."""
+    query = query.strip().lstrip("#")
+    if not query:
+        return []
+    visible = tickets_visible_to(user).select_related("requester", "assignee")
+    if query.isdigit():
+        by_number = list(visible.filter(number=int(query)))
+        if by_number:
+            return by_number
+    customers = Customer.objects.filter(
+        Q(full_name__icontains=query) | Q(identities__value__icontains=query)
+    ).values("pk")
+    return list(
+        visible.filter(Q(subject__icontains=query) | Q(requester__in=customers)).order_by(
+            "-updated_at", "-id"
+        )[:limit]
+    )
