@@ -108,20 +108,24 @@ def _event(
 
 
 def _store_attachments(message: Message, files: Sequence[AttachmentInput]) -> list[Attachment]:
-    stored = []
+    # Every file is checked before the first is written: a refused file must not leave
+    # its siblings behind in storage, where no rolled-back row would ever point to them.
+    checked = []
     for item in files:
         if isinstance(item, IncomingFile):
             name = clean_filename(item.filename)
             content_type = guess_content_type(name, item.content_type)
             size = len(item.content)
-            validate_attachment(filename=name, content_type=content_type, size=size)
             content: Any = ContentFile(item.content)
         else:
             name = clean_filename(item.name or "file")
             content_type = guess_content_type(name, item.content_type or "")
             size = item.size or 0
-            validate_attachment(filename=name, content_type=content_type, size=size)
             content = item
+        validate_attachment(filename=name, content_type=content_type, size=size)
+        checked.append((name, content_type, size, content))
+    stored = []
+    for name, content_type, size, content in checked:
         attachment = Attachment(
             message=message, filename=name, content_type=content_type, size=size
         )
