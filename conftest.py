@@ -23,6 +23,25 @@ os.environ.setdefault("RATELIMIT_ENABLE", "0")
 # make around it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
+def _apply_test_environment() -> None:
+    """pytest-django loads the settings before this file runs, so the defaults above came
+    too late for them; apply them to the loaded settings before anything reads them."""
+    from django.conf import settings
+
+    from concierge.env import envbool
+
+    settings.TASKS = {
+        **settings.TASKS,
+        "default": {**settings.TASKS["default"], "BACKEND": os.environ["TASKS_BACKEND"]},
+    }
+    settings.RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", True)
+    if envbool("CONCIERGE_FAST_PASSWORD_HASHER", False):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_apply_test_environment()
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "correct horse battery staple"
 
