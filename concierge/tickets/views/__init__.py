@@ -1,0 +1,1 @@
+"""The agent workspace: inbox, ticket page, bulk actions, attachments and quick search."""

@@ -1,0 +1,91 @@
+"""The ticket page and its composer (public replies and internal notes)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from concierge.tickets.forms import ReplyForm
+from concierge.tickets.models import Ticket
+from concierge.tickets.queries import ticket_for_user
+from concierge.tickets.services import NotAllowedError, StaleTicketError, ticket_reply
+from concierge.tickets.views.access import agent_required, refuse
+from concierge.tickets.views.display import posted_state, ticket_context
+
+
+@agent_required
+@require_GET
+def detail(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = ticket_for_user(request.user, number)
+    return render(request, "tickets/ticket_detail.html", ticket_context(request, ticket))
+
+
+def _render_composer(
+    request: HttpRequest,
+    ticket: Ticket,
+    form: ReplyForm,
+    *,
+    status: int,
+    stale: bool = False,
+) -> HttpResponse:
+    """The composer again, with the draft kept: after a refusal or an invalid post."""
+    context = ticket_context(
+        request,
+        ticket,
+        reply_form=form,
+        seen_message=form.cleaned_data.get("seen_message") if stale else None,
+        seen_event=form.cleaned_data.get("seen_event") if stale else None,
+        reply_stale=stale,
+        reply_state=None if stale else posted_state(form),
+    )
+    context["files_dropped"] = bool(request.FILES)
+    if not request.htmx:
+        return render(request, "tickets/ticket_detail.html", context, status=status)
+    # A refusal because of news also refreshes what the news is about.
+    template = "tickets/_after_reply.html" if stale else "tickets/_composer.html"
+    return render(request, template, context, status=status)
+
+
+@agent_required
+@require_POST
+def reply(request: HttpRequest, number: int) -> HttpResponse:
+    user = request.user
+    ticket = ticket_for_user(user, number)
+    form = ReplyForm(request.POST, request.FILES, user=user)
+    if not form.is_valid():
+        return _render_composer(request, ticket, form, status=422)
+    try:
+        message = ticket_reply(
+            ticket=ticket,
+            author=user,
+            body_text=form.cleaned_data["body"],
+            internal=form.internal,
+            attachments=form.cleaned_data["attachments"],
+            expected_version=form.cleaned_data["version"],
+            status=form.cleaned_data.get("status") or None,
+        )
+    except StaleTicketError:
+        # Someone replied or changed the ticket since this agent opened it: nothing was
+        # sent. Show what is new and keep the draft, with the fresh version to send anyway.
+        return _render_composer(
+            request, ticket_for_user(user, number), form, status=409, stale=True
+        )
+    except NotAllowedError as error:
+        return refuse(request, str(error))
+    except ValidationError as error:
+        form.add_error("attachments", error)
+        return _render_composer(request, ticket, form, status=422)
+
+    if form.internal:
+        messages.success(request, _("Your internal note was added."))
+    else:
+        messages.success(request, _("Your reply was sent."))
+    if not request.htmx:
+        return redirect(reverse("tickets:detail", args=[number]) + f"#message-{message.pk}")
+    ticket = ticket_for_user(user, number)
+    return render(request, "tickets/_after_reply.html", ticket_context(request, ticket))
