@@ -28,12 +28,16 @@ def route(events: Sequence[TicketEvent]) -> None:
 
 
 def notify(events: Sequence[TicketEvent]) -> None:
-    """Tell the customer (and followers) by e-mail that an agent answered."""
+    """Tell the customer (and followers) by e-mail that an agent answered.
+
+    A ticket an agent opens for a customer starts with the agent's public reply, and
+    the customer learns of it the same way as of any later reply.
+    """
     from concierge.tickets.tasks import send_reply_notification
 
     for event in events:
         if (
-            event.kind == EventKind.MESSAGE_ADDED
+            event.kind in (EventKind.MESSAGE_ADDED, EventKind.CREATED)
             and event.message is not None
             and event.message.kind == MessageKind.REPLY
         ):
