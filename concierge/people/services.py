@@ -140,3 +140,243 @@ def agent_create(
         languages=languages or [],
         skills=skills or [],
     )
+
+
+# --- customers: the directory pages --------------------------------------------------------
+
+
+class IdentityRequiredError(Exception):
+    """A customer must keep at least one way to be reached."""
+
+
+def customer_update_profile(
+    *, customer: Customer, full_name: str, language: str, time_zone: str
+) -> Customer:
+    """Change who the customer is without touching the notes a colleague may be editing."""
+    customer.full_name = full_name.strip()
+    customer.language = language
+    customer.time_zone = time_zone
+    customer.save(update_fields=["full_name", "language", "time_zone"])
+    return customer
+
+
+def customer_set_notes(*, customer: Customer, notes: str) -> Customer:
+    customer.notes = notes.strip()
+    customer.save(update_fields=["notes"])
+    return customer
+
+
+def customer_identity_remove(*, identity: CustomerIdentity) -> None:
+    """Remove one identity; the primary e-mail passes to the next address if there is one.
+
+    Raises IdentityRequiredError for the customer's last identity: without one, replies
+    and portal sign-in would have nowhere to go.
+    """
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=identity.customer_id)
+        others = list(customer.identities.exclude(pk=identity.pk).order_by("pk"))
+        if not others:
+            raise IdentityRequiredError
+        identity.delete()
+        emails = [i for i in others if i.kind == IdentityKind.EMAIL]
+        if identity.is_primary and emails and not any(i.is_primary for i in emails):
+            emails[0].is_primary = True
+            emails[0].save(update_fields=["is_primary"])
+
+
+def customer_identity_make_primary(*, identity: CustomerIdentity) -> CustomerIdentity:
+    """Make this the address replies and notifications go to (one primary per kind)."""
+    with transaction.atomic():
+        CustomerIdentity.objects.filter(
+            customer_id=identity.customer_id, kind=identity.kind, is_primary=True
+        ).exclude(pk=identity.pk).update(is_primary=False)
+        identity.is_primary = True
+        identity.save(update_fields=["is_primary"])
+    return identity
+
+
+# --- organizations -------------------------------------------------------------------------
+
+
+def organization_create(
+    *,
+    name: str,
+    notes: str = "",
+    support_plan: str = "",
+    managers_see_all_requests: bool = False,
+    domains: list[str] | None = None,
+) -> Organization:
+    """Create an organization with its mail domains.
+
+    Raises IntegrityError when the name or a domain was taken meanwhile; nothing is written.
+    """
+    with transaction.atomic():
+        organization = Organization.objects.create(
+            name=name.strip(),
+            notes=notes.strip(),
+            support_plan=support_plan,
+            managers_see_all_requests=managers_see_all_requests,
+        )
+        if domains:
+            organization_set_domains(organization=organization, domains=domains)
+    return organization
+
+
+def organization_update(
+    *,
+    organization: Organization,
+    name: str,
+    notes: str,
+    support_plan: str,
+    managers_see_all_requests: bool,
+    domains: list[str] | None = None,
+) -> Organization:
+    """Change an organization and, when given, replace its mail domains.
+
+    Raises IntegrityError when the name or a domain was taken meanwhile; nothing is written.
+    """
+    with transaction.atomic():
+        organization.name = name.strip()
+        organization.notes = notes.strip()
+        organization.support_plan = support_plan
+        organization.managers_see_all_requests = managers_see_all_requests
+        organization.save(
+            update_fields=["name", "notes", "support_plan", "managers_see_all_requests"]
+        )
+        if domains is not None:
+            organization_set_domains(organization=organization, domains=domains)
+    return organization
+
+
+def organization_set_manager(
+    *, organization: Organization, customer: Customer, is_manager: bool
+) -> None:
+    OrganizationMembership.objects.filter(organization=organization, customer=customer).update(
+        is_manager=is_manager
+    )
+
+
+def organization_remove_member(*, organization: Organization, customer: Customer) -> None:
+    OrganizationMembership.objects.filter(organization=organization, customer=customer).delete()
+
+
+# --- teams ---------------------------------------------------------------------------------
+
+
+def team_create(
+    *, name: str, description: str = "", ticket_visibility: str, languages: list[str]
+) -> Team:
+    return Team.objects.create(
+        name=name.strip(),
+        description=description.strip(),
+        ticket_visibility=ticket_visibility,
+        languages=languages,
+    )
+
+
+def team_update(
+    *, team: Team, name: str, description: str, ticket_visibility: str, languages: list[str]
+) -> Team:
+    team.name = name.strip()
+    team.description = description.strip()
+    team.ticket_visibility = ticket_visibility
+    team.languages = languages
+    team.save(update_fields=["name", "description", "ticket_visibility", "languages"])
+    return team
+
+
+# --- agents --------------------------------------------------------------------------------
+
+
+class LastAdminError(Exception):
+    """The change would leave the desk without an active admin to run its settings."""
+
+
+def _keep_an_admin(agent: User, *, role: str, is_active: bool) -> None:
+    """Refuse a change that takes away the last active admin.
+
+    The active admins are locked first, so two admins demoting each other at the same
+    moment cannot both succeed. Call inside a transaction.
+    """
+    if agent.role != Role.ADMIN or not agent.is_active:
+        return
+    if role == Role.ADMIN and is_active:
+        return
+    admins = User.objects.select_for_update().filter(role=Role.ADMIN, is_active=True)
+    if not admins.exclude(pk=agent.pk).exists():
+        raise LastAdminError
+
+
+def agent_set_teams(*, agent: User, teams: list[Team]) -> None:
+    """Put the agent in exactly these teams; a lead stays lead of the teams they keep."""
+    with transaction.atomic():
+        agent.team_memberships.exclude(team__in=teams).delete()
+        existing = set(agent.team_memberships.values_list("team_id", flat=True))
+        TeamMembership.objects.bulk_create(
+            TeamMembership(team=team, user=agent) for team in teams if team.pk not in existing
+        )
+
+
+def agent_add(
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    password: str | None = None,
+    languages: list[str] | None = None,
+    skills: list[str] | None = None,
+    teams: list[Team] | None = None,
+) -> User:
+    """Create a staff account; without a password it cannot sign in until one is set."""
+    with transaction.atomic():
+        agent = agent_create(
+            email=normalize_email(email),
+            full_name=full_name.strip(),
+            role=role,
+            password=password or None,
+            languages=languages,
+            skills=skills,
+        )
+        if teams:
+            agent_set_teams(agent=agent, teams=teams)
+    return agent
+
+
+def agent_update(
+    *,
+    agent: User,
+    full_name: str,
+    role: str,
+    languages: list[str],
+    skills: list[str],
+    teams: list[Team],
+) -> User:
+    """Change an agent's role, teams and routing attributes.
+
+    Raises LastAdminError when this would demote the last active admin.
+    """
+    with transaction.atomic():
+        _keep_an_admin(agent, role=role, is_active=agent.is_active)
+        agent.full_name = full_name.strip()
+        agent.role = role
+        agent.languages = languages
+        agent.skills = skills
+        agent.save(update_fields=["full_name", "role", "languages", "skills"])
+        agent_set_teams(agent=agent, teams=teams)
+    return agent
+
+
+def agent_set_active(*, agent: User, is_active: bool) -> User:
+    """Deactivate (or bring back) a staff account; it is never deleted, so history keeps
+    the name. Raises LastAdminError when this would deactivate the last active admin."""
+    with transaction.atomic():
+        _keep_an_admin(agent, role=agent.role, is_active=is_active)
+        agent.is_active = is_active
+        agent.save(update_fields=["is_active"])
+    return agent
+
+
+def agent_set_password(*, agent: User, password: str) -> User:
+    agent.set_password(password)
+    agent.save(update_fields=["password"])
+    return agent
