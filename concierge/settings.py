@@ -133,6 +133,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Front-end libraries are served straight from node_modules (installed by npm
 # from package-lock.json), so nothing third-party is copied into the repository.
 STATICFILES_DIRS = [
+    # The project's own stylesheets and scripts: concierge/static/<app>/.
+    BASE_DIR / "concierge" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 MEDIA_URL = "/media/"
