@@ -52,7 +52,14 @@ class AttachmentsField(forms.FileField):
         return validate_uploads([f for f in files if f])
 
 
-class ContactForm(forms.Form):
+class PortalForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Labels sit above their fields, so they need no trailing colon.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ContactForm(PortalForm):
     name = forms.CharField(
         label=_("Your name"),
         max_length=200,
@@ -102,7 +109,7 @@ class ContactForm(forms.Form):
         return message
 
 
-class MagicLinkForm(forms.Form):
+class MagicLinkForm(PortalForm):
     email = forms.EmailField(
         label=_("E-mail"),
         max_length=254,
@@ -110,7 +117,7 @@ class MagicLinkForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(PortalForm):
     message = forms.CharField(
         label=_("Your reply"),
         max_length=50_000,

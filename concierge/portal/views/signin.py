@@ -79,7 +79,9 @@ def magic(request: HttpRequest, token: str) -> HttpResponse:
 @customer_required()
 def password(request: HttpRequest, customer: Customer) -> HttpResponse:
     user = request.user
-    form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
+    form = SetPasswordForm(
+        user, request.POST if request.method == "POST" else None, label_suffix=""
+    )
     if request.method == "POST" and form.is_valid():
         portal_password_set(user=user, password=form.cleaned_data["new_password1"])
         # Changing the password ends other sessions, but not this one.
