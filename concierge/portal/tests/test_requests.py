@@ -399,3 +399,30 @@ def test_marking_solved_twice_changes_nothing(login, customer, ticket):
 
 def test_marking_solved_needs_a_post(login, customer, ticket):
     assert login(customer.user).get(solve_url(ticket)).status_code == 405
+
+
+def test_the_request_page_query_count_does_not_grow_with_the_thread(login, customer, agent, ticket):
+    client = login(customer.user)
+
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(detail_url(ticket)).status_code == 200
+        return len(captured)
+
+    def add_exchange() -> None:
+        ticket_reply(
+            ticket=ticket,
+            author=agent,
+            body_text="Answer",
+            internal=False,
+            attachments=[SimpleUploadedFile("a.pdf", b"%PDF", content_type="application/pdf")],
+        )
+        client.post(detail_url(ticket), {"message": "Thanks"})
+
+    add_exchange()
+    few = queries_for_page()
+    for _ in range(8):
+        add_exchange()
+    many = queries_for_page()
+
+    assert few == many

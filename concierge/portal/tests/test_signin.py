@@ -28,8 +28,9 @@ def signed_in_user_id(client: Client) -> str | None:
     return client.session.get("_auth_user_id")
 
 
-def ask_for_link(client: Client, email: str, **extra: str):
-    return client.post(login_url(), {"email": email, **extra})
+def ask_for_link(client: Client, email: str, next: str = "", **headers: str):
+    data = {"email": email, "next": next} if next else {"email": email}
+    return client.post(login_url(), data, **headers)
 
 
 def test_the_sign_in_page_asks_for_an_address(client):
@@ -261,3 +262,24 @@ def test_mismatched_passwords_are_a_field_error(login, customer):
     assert "new_password2" in response.context["form"].errors
     customer.user.refresh_from_db()
     assert not customer.user.check_password("first long passphrase")
+
+
+def test_the_link_is_written_in_the_customers_language(client, customer, monkeypatch):
+    from concierge.portal import services
+
+    languages: list[str] = []
+    real_render = services.render_email
+
+    def recording_render(name, context, language):
+        languages.append(language)
+        return real_render(name, context, language)
+
+    monkeypatch.setattr(services, "render_email", recording_render)
+    newcomer = customer_find_or_create_by_email(email="yeni@example.org")
+
+    ask_for_link(client, "customer@example.com", HTTP_ACCEPT_LANGUAGE="tr")
+    client.post(login_url(), {"email": "yeni@example.org"}, HTTP_ACCEPT_LANGUAGE="tr")
+
+    # Kirsi chose Finnish; a customer with no choice gets the language they asked in.
+    assert languages == ["fi", "tr"]
+    assert newcomer.language == ""
