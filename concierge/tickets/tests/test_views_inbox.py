@@ -185,7 +185,7 @@ def test_an_unknown_filter_value_is_a_field_error_not_a_crash(login, agent, tick
 def test_an_htmx_filter_change_renders_only_the_rows(login, agent, ticket):
     response = login(agent).get(
         INBOX,
-        {"view": "all", "status": "new"},
+        {"view": "all", "status": "new", "priority": "", "tag": ""},
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="inbox-rows",
     )
@@ -196,6 +196,8 @@ def test_an_htmx_filter_change_renders_only_the_rows(login, agent, ticket):
     assert "Order arrived damaged" in html
     assert '<nav id="inbox-pager" class="pager"' in html
     assert 'id="bulk-next" value="/inbox/?view=all&amp;status=new" hx-swap-oob="true"' in html
+    # The address bar keeps the filters, without the bar's empty fields.
+    assert response["HX-Push-Url"] == "/inbox/?view=all&status=new"
 
 
 def test_keyset_pages_walk_the_whole_view_without_repeats(

@@ -92,6 +92,10 @@ def _query_without(query: QueryDict, *names: str) -> str:
     return kept.urlencode()
 
 
+def _tidy_url(path: str, query: str) -> str:
+    return f"{path}?{query}" if query else path
+
+
 @agent_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -115,7 +119,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
     inbox_url = reverse("tickets:inbox")
     base_query = _query_without(request.GET, "cursor")
-    first_page_url = f"{inbox_url}?{base_query}" if base_query else inbox_url
+    first_page_url = _tidy_url(inbox_url, base_query)
     next_page_url = None
     if page.next_cursor:
         separator = "&" if base_query else ""
@@ -126,12 +130,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "is_first_page": not request.GET.get("cursor"),
         "first_page_url": first_page_url,
         "next_page_url": next_page_url,
-        "current_url": request.get_full_path(),
+        "current_url": _tidy_url(inbox_url, _query_without(request.GET)),
         "can_bulk": user.can_reply_publicly,
     }
     if request.htmx and request.htmx.target == "inbox-rows":
         # The filter bar changed: only the rows (and, out of band, the pager) change.
-        return render(request, "tickets/_inbox_rows.html", {**context, "oob": True})
+        response = render(request, "tickets/_inbox_rows.html", {**context, "oob": True})
+        # The address bar shows the filters without the bar's empty fields.
+        response["HX-Push-Url"] = context["current_url"]
+        return response
 
     counts = view_counts(user)
     context.update(
