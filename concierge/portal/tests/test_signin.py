@@ -231,6 +231,8 @@ def test_the_password_page_needs_a_signed_in_customer(client, login, agent):
 
 def test_a_customer_sets_a_password_and_signs_in_with_it(login, customer):
     client = login(customer.user)
+    listing = client.get(reverse("portal:request_list")).content.decode()
+    assert f'href="{reverse("portal:password")}"' in listing
     new_password = "Kuusi palaa, seitsemän lumessa"
 
     response = client.post(
