@@ -23,7 +23,7 @@ ATTRIBUTION_VERB = re.compile(
     r"(\bwrote|\bwrites|\ba écrit|\bécrit|\bschrieb|\bschreef|\bskrev|\bskriver|\bkirjoitti|"
     r"\bnapisał(\(a\))?|\bnapisała|\bnapsal(\(a\))?|\bnapísal(\(a\))?|пишет|написал(\(-?а\))?|"
     r"написала|yazdı|\bescribió|\bescreveu|\bha scritto|\bscrisse|írta|\bhar skrivit|"
-    r"\bskrifaði|\bkirjutas|\brašė)\s*:$",
+    r"\bskrifaði|\bkirjutas|\brašė|\bgeschreven)\s*:$",
     re.IGNORECASE,
 )
 # English attributions without a colon ("On <date> <name> wrote") and Zoho's
@@ -368,4 +368,4 @@ def extract_reply(text: str, html: str | None = None) -> ReplyParts:
         # Nothing new above the history (a bare forward, a lone quote): show it all
         # rather than an empty message.
         return ReplyParts(text.strip("\n"), "", "")
-    return ReplyParts(reply_text, _clean(quoted), _clean(signature))
+    return ReplyParts(reply_text, _clean(quoted).strip(), _clean(signature).strip())
