@@ -22,6 +22,9 @@ from concierge.tickets.queries import SORT_LABELS
 ANY = [("", _("Any"))]
 NO_CHANGE = [("", _("No change"))]
 UNASSIGNED = "none"
+# The largest id or ticket number a database column holds: anything above is a typo
+# or a probe, and SQLite refuses to even compare with it.
+MAX_BIGINT = 2**63 - 1
 # Priorities are integers; forms speak strings.
 PRIORITY_CHOICES = [(str(value), label) for value, label in Priority.choices]
 
@@ -134,7 +137,7 @@ class IdListField(forms.Field):
             ids = [int(v) for v in values]
         except (TypeError, ValueError):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if any(i < 1 for i in ids):
+        if any(i < 1 or i > MAX_BIGINT for i in ids):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return list(dict.fromkeys(ids))
 
@@ -162,7 +165,7 @@ class BulkForm(forms.Form):
     team = forms.ChoiceField(label=_("Set team"), required=False)
     add_tag = forms.CharField(label=_("Add tags"), required=False, max_length=300)
     merge_target = forms.IntegerField(
-        label=_("Merge into ticket number"), required=False, min_value=1
+        label=_("Merge into ticket number"), required=False, min_value=1, max_value=MAX_BIGINT
     )
 
     def __init__(self, *args: Any, agents: list[User], teams: list[Team], **kwargs: Any) -> None:
@@ -219,9 +222,13 @@ class StateForm(forms.Form):
     """What the page showed when it was rendered: the ticket's version and the newest
     message and event it knew of, so a refusal can say exactly what changed since."""
 
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    seen_message = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
-    seen_event = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=1, max_value=MAX_BIGINT, widget=forms.HiddenInput)
+    seen_message = forms.IntegerField(
+        min_value=0, max_value=MAX_BIGINT, required=False, widget=forms.HiddenInput
+    )
+    seen_event = forms.IntegerField(
+        min_value=0, max_value=MAX_BIGINT, required=False, widget=forms.HiddenInput
+    )
 
 
 class ReplyForm(StateForm):
@@ -343,5 +350,6 @@ class MergeForm(forms.Form):
     target = forms.IntegerField(
         label=_("Merge this ticket into ticket number"),
         min_value=1,
+        max_value=MAX_BIGINT,
         error_messages={"invalid": _("Enter a ticket number.")},
     )

@@ -229,7 +229,7 @@ def test_bad_input_is_reported_and_changes_nothing(login, agent, two_tickets, da
         )
 
 
-@pytest.mark.parametrize("tickets", [[], ["abc"], ["-1"]])
+@pytest.mark.parametrize("tickets", [[], ["abc"], ["-1"], ["9" * 30]])
 def test_a_missing_or_malformed_selection_is_reported(login, agent, tickets):
     response = login(agent).post(
         BULK, {"action": "update", "status": "open", "tickets": tickets}, follow=True

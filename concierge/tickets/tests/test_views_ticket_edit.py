@@ -299,7 +299,7 @@ def test_merging_moves_the_conversation_and_opens_the_target(login, agent, ticke
     assert ticket.messages.filter(body_text="Another one").exists()
 
 
-@pytest.mark.parametrize("target", ["abc", "", "0", "-3", "99999"])
+@pytest.mark.parametrize("target", ["abc", "", "0", "-3", "99999", "9" * 30])
 def test_a_bogus_merge_target_is_a_field_error(login, agent, ticket, target):
     response = merge(login(agent), ticket, target)
 
