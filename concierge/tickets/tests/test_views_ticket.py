@@ -193,6 +193,20 @@ def test_anonymous_people_are_sent_to_sign_in_without_data(client, ticket):
     assert not Message.objects.filter(body_text="x").exists()
 
 
+def test_an_expired_session_sends_the_whole_window_to_sign_in(client, ticket):
+    response = client.post(
+        reply_url(ticket),
+        {"body": "x", "mode": "reply", "version": ticket.version},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{detail_url(ticket)}",
+    )
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == (f"{reverse('people:login')}?next=/tickets/{ticket.number}/")
+    assert response.content == b""
+    assert ticket.messages.count() == 1
+
+
 def test_an_admin_sees_every_ticket(login, admin, ticket):
     assert login(admin).get(detail_url(ticket)).status_code == 200
 

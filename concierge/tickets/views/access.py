@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_htmx.http import HttpResponseClientRedirect
 
 from concierge.people.queries import is_agent
 
@@ -22,6 +23,11 @@ def agent_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
+            if request.htmx:
+                # The session ended while the page stayed open: send the whole window to
+                # sign in (and back to that page), not a login form into a page fragment.
+                back = request.htmx.current_url_abs_path or request.get_full_path()
+                return HttpResponseClientRedirect(redirect_to_login(back)["Location"])
             return redirect_to_login(request.get_full_path())
         if not is_agent(request.user):
             raise Http404
