@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -20,22 +20,28 @@ from concierge.system.models import WorkerHeartbeat
 logger = logging.getLogger(__name__)
 
 
+def _record_beat(worker_id: str, started_at: Any) -> None:
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={
+            "hostname": socket.gethostname()[:255],
+            "pid": os.getpid(),
+            "started_at": started_at,
+            "seen_at": timezone.now(),
+        },
+    )
+
+
 def _beat(worker_id: str, started_at: Any, stop: threading.Event) -> None:
-    while not stop.is_set():
-        close_old_connections()
-        try:
-            WorkerHeartbeat.objects.update_or_create(
-                worker_id=worker_id,
-                defaults={
-                    "hostname": socket.gethostname()[:255],
-                    "pid": os.getpid(),
-                    "started_at": started_at,
-                    "seen_at": timezone.now(),
-                },
-            )
-        except Exception:  # a missed beat must never kill the worker; the next one retries
-            logger.warning("worker heartbeat failed", exc_info=True)
-        stop.wait(settings.WORKER_HEARTBEAT_SECONDS)
+    try:
+        while not stop.wait(settings.WORKER_HEARTBEAT_SECONDS):
+            close_old_connections()
+            try:
+                _record_beat(worker_id, started_at)
+            except Exception:  # a missed beat must never kill the worker; the next one retries
+                logger.warning("worker heartbeat failed", exc_info=True)
+    finally:
+        connection.close()  # this thread's own connection, which nothing else would close
 
 
 class Command(BaseCommand):
@@ -52,8 +58,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, interval: float, batch: bool, **options: Any) -> None:
         worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        started_at = timezone.now()
+        # The first beat is written before any task runs, so /healthz sees the worker as
+        # soon as it says it started; the thread keeps it fresh from then on.
+        _record_beat(worker_id, started_at)
         stop = threading.Event()
-        beat = threading.Thread(target=_beat, args=(worker_id, timezone.now(), stop), daemon=True)
+        beat = threading.Thread(target=_beat, args=(worker_id, started_at, stop), daemon=True)
         beat.start()
         worker = Worker(
             queue_names=["*"],
@@ -71,4 +81,7 @@ class Command(BaseCommand):
             worker.run()
         finally:
             stop.set()
+            # A beat in flight must finish first, or it would write the row back after
+            # the delete and the stopped worker would look alive until it went stale.
+            beat.join(timeout=settings.WORKER_HEARTBEAT_SECONDS + 30)
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
