@@ -212,6 +212,10 @@ SECURE_SSL_REDIRECT = PRODUCTION and envbool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION and envbool("SECURE_HSTS_PRELOAD", False)
+if PRODUCTION and not SECURE_HSTS_PRELOAD:
+    # Preloading is the operator's decision: browsers then refuse plain HTTP for the domain
+    # and all its subdomains for months, even after it is switched off. Not opting in is no flaw.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = (
