@@ -172,12 +172,13 @@ def parse_date(value: str | None) -> datetime | None:
 
 
 def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
-    """Fold stray lines without a colon into the header before them.
+    """Leave out stray lines without a colon that sit between real headers.
 
     The email parser treats the first line that is neither a header nor a
     continuation as the start of the body, which silently drops every header
-    after it (often Subject and Content-Type). A line like that between real
-    headers is made a continuation instead, so nothing after it is lost.
+    after it (often Subject and Content-Type). Such a line is skipped instead and
+    reported as a defect (the raw message keeps it); folding it into the header
+    above would corrupt that header, typically an address.
     """
     end = HEADER_END.search(raw)
     if end is None:
@@ -199,8 +200,7 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
             repaired.append(line)
             continue
         shown = line.strip().decode("ascii", "replace")[:60]
-        defects.append(f"header line without a colon, kept as a continuation: {shown!r}")
-        repaired.append(b" " + line.lstrip())
+        defects.append(f"header line without a colon, skipped: {shown!r}")
     if not defects:
         return raw, []
     return b"\n".join(repaired) + raw[end.start() :], defects

@@ -42,6 +42,8 @@ BLOCK_TAGS = {
     "tr",
     "ul",
 }
+# Blocks that stand apart from their neighbours by a blank line.
+PARAGRAPH_TAGS = {"blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "p", "pre", "table"}
 INVISIBLE_TAGS = {"head", "script", "style", "title", "template", "noscript", "xml"}
 VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "col", "area", "base", "wbr"}
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -90,14 +92,20 @@ class _TextRenderer(HTMLParser):
         self.pre_depth = 0
         self.open_tags: list[str] = []
 
-    def _break(self) -> None:
-        line = "".join(self.current).strip() if not self.pre_depth else "".join(self.current)
+    def _flush(self) -> None:
+        """End the current line (a <br> or the edge of a block)."""
+        line = "".join(self.current)
         self.current = []
-        prefix = "> " * self.quote_depth
+        if not self.pre_depth:
+            line = line.strip()
         if line:
-            self.lines.append(prefix + line)
-        elif self.lines and self.lines[-1].strip("> "):
-            self.lines.append(prefix.rstrip())
+            self.lines.append("> " * self.quote_depth + line)
+
+    def _paragraph(self) -> None:
+        """One blank line between paragraphs, never two."""
+        self._flush()
+        if self.lines and self.lines[-1].strip("> "):
+            self.lines.append(("> " * self.quote_depth).rstrip())
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.found_quote:
@@ -111,17 +119,19 @@ class _TextRenderer(HTMLParser):
         if tag not in VOID_TAGS:
             self.open_tags.append(tag)
         if tag == "br":
-            self._break()
-        elif tag in BLOCK_TAGS:
-            self._break()
+            self._flush()
+        elif tag in PARAGRAPH_TAGS:
+            self._paragraph()
             if tag == "blockquote":
                 self.quote_depth += 1
             elif tag == "pre":
                 self.pre_depth += 1
-            elif tag == "li":
-                self.current.append("- ")
             elif tag == "hr":
                 self.lines.append("-" * 20)
+        elif tag in BLOCK_TAGS:
+            self._flush()
+            if tag == "li":
+                self.current.append("- ")
         elif tag in {"td", "th"} and self.current:
             self.current.append(" ")
 
@@ -132,12 +142,15 @@ class _TextRenderer(HTMLParser):
             closed = self.open_tags.pop()
             if closed in INVISIBLE_TAGS:
                 self.hidden_depth = max(0, self.hidden_depth - 1)
-            if closed in BLOCK_TAGS:
-                self._break()
+            if closed in PARAGRAPH_TAGS:
+                self._flush()
                 if closed == "blockquote":
                     self.quote_depth = max(0, self.quote_depth - 1)
                 elif closed == "pre":
                     self.pre_depth = max(0, self.pre_depth - 1)
+                self._paragraph()
+            elif closed in BLOCK_TAGS:
+                self._flush()
             if closed == tag:
                 break
 
@@ -148,7 +161,7 @@ class _TextRenderer(HTMLParser):
             parts = data.split("\n")
             for index, part in enumerate(parts):
                 if index:
-                    self._break()
+                    self._flush()
                 self.current.append(part)
             return
         collapsed = re.sub(r"\s+", " ", data.replace("\xa0", " "))
@@ -157,7 +170,7 @@ class _TextRenderer(HTMLParser):
         self.current.append(collapsed)
 
     def text(self) -> str:
-        self._break()
+        self._flush()
         return "\n".join(self.lines).strip("\n")
 
 
