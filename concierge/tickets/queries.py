@@ -153,6 +153,16 @@ BUILTIN_VIEWS = {
 }
 
 
+# The largest id a database column holds; SQLite refuses to even compare with more.
+MAX_ID = 2**63 - 1
+
+
+def _numbers(values: list[str]) -> list[int]:
+    """The values that can be ids or priorities; anything else matches nothing."""
+    # isdigit() alone also accepts characters such as "²" that int() refuses.
+    return [int(v) for v in values if v.isascii() and v.isdigit() and int(v) <= MAX_ID]
+
+
 def apply_filters(
     tickets: QuerySet[Ticket], user: User, filters: dict[str, list[str]]
 ) -> QuerySet[Ticket]:
@@ -163,7 +173,7 @@ def apply_filters(
             continue
         if key == "assignee":
             condition = Q()
-            ids = [int(v) for v in values if v.isdigit()]
+            ids = _numbers(values)
             if "me" in values:
                 condition |= Q(assignee=user)
             if "none" in values:
@@ -172,12 +182,12 @@ def apply_filters(
                 condition |= Q(assignee_id__in=ids)
             tickets = tickets.filter(condition) if condition else tickets.none()
         elif key == "team":
-            condition = Q(team_id__in=[int(v) for v in values if v.isdigit()])
+            condition = Q(team_id__in=_numbers(values))
             if "none" in values:
                 condition |= Q(team__isnull=True)
             tickets = tickets.filter(condition)
         elif key == "priority":
-            tickets = tickets.filter(priority__in=[int(v) for v in values if v.isdigit()])
+            tickets = tickets.filter(priority__in=_numbers(values))
         elif key == "tag":
             tagged = Ticket.tags.through.objects.filter(
                 ticket_id=OuterRef("pk"), tag__name__in=[v.lower() for v in values]
@@ -274,7 +284,7 @@ def quick_search(user: User, query: str, limit: int = 20) -> list[Ticket]:
     if not query:
         return []
     visible = tickets_visible_to(user).select_related("requester", "assignee")
-    if query.isdigit():
+    if query.isascii() and query.isdigit():
         by_number = list(visible.filter(number=int(query)))
         if by_number:
             return by_number
