@@ -171,7 +171,13 @@ def test_ticket_for_user_opens_a_visible_ticket_and_answers_404_otherwise(desk, 
     number = Ticket.objects.get(subject="support: customer's").number
 
     assert ticket_for_user(agent, number).subject == "support: customer's"
-    for person, wanted in ((outsider, number), (agent, 999_999), (agent, "12abc"), (agent, None)):
+    for person, wanted in (
+        (outsider, number),
+        (agent, 999_999),
+        (agent, 10**30),
+        (agent, "12abc"),
+        (agent, None),
+    ):
         with pytest.raises(Http404):
             ticket_for_user(person, wanted)
 
@@ -363,6 +369,14 @@ def test_each_filter_narrows_the_inbox(varied, admin, billing_team, filters, exp
     assert "".join(t.subject for t in page.tickets) == expected
 
 
+@pytest.mark.parametrize("key", ["priority", "assignee", "team"])
+@pytest.mark.parametrize("value", ["9" * 30, "²", "-1", "1.0"])
+def test_a_value_that_is_no_usable_number_matches_nothing(varied, admin, key, value):
+    page = inbox_page(admin, filters={key: [value]})
+
+    assert page.tickets == []
+
+
 def test_filtering_by_a_team_or_an_assignee_by_id(varied, admin, teammate, support_team):
     by_team = inbox_page(admin, filters={"team": [str(support_team.pk)]})
     by_assignee = inbox_page(admin, filters={"assignee": [str(teammate.pk)]})
@@ -468,6 +482,14 @@ def test_a_malformed_cursor_gives_the_first_page(many, admin, cursor):
     assert [t.pk for t in page.tickets] == [t.pk for t in first.tickets]
 
 
+@pytest.mark.parametrize("sort", ["-updated_at", "number"])
+def test_a_cursor_beyond_any_row_gives_an_empty_page(many, admin, sort):
+    huge = 10**30
+    cursor = encode_cursor(huge if sort == "number" else "1970-01-01T00:00:00+00:00", huge)
+
+    assert inbox_page(admin, filters={}, sort=sort, cursor=cursor).tickets == []
+
+
 def test_the_number_of_queries_does_not_grow_with_the_page_size(customer, agent, support_team):
     for i in range(20):
         ticket = new_ticket(customer, f"t{i}", team=support_team, assignee=agent)
@@ -526,6 +548,8 @@ def test_quick_search_only_finds_what_the_searcher_may_see(searchable, outsider,
 def test_quick_search_with_nothing_to_search_finds_nothing(searchable, admin):
     assert quick_search(admin, "") == []
     assert quick_search(admin, "  # ") == []
+    assert quick_search(admin, "9" * 30) == []
+    assert quick_search(admin, "#²") == []
 
 
 def test_quick_search_returns_at_most_the_limit_newest_first(customer, admin):
