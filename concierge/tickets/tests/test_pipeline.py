@@ -189,6 +189,19 @@ def test_the_reply_email_has_the_number_a_text_and_an_html_part_and_a_link(
     assert "Lamps &amp; Co" in html
 
 
+def test_the_subject_shows_the_tickets_subject_as_written(
+    customer, agent, mailoutbox, django_capture_on_commit_callbacks
+):
+    subject = "Tom's lamp & cable <urgent> \"asap\""
+    ticket = ticket_create(requester=customer, subject=subject, body_text="?", channel="email")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_reply(ticket=ticket, author=agent, body_text="Fixed", internal=False)
+
+    [email] = mailoutbox
+    assert email.subject == f"[#{ticket.number}] {subject}"
+
+
 def test_each_recipient_gets_the_email_in_their_own_language(
     ticket, agent, follower, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
 ):
