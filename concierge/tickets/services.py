@@ -173,6 +173,9 @@ def _status_timestamps(ticket: Ticket, status: str, now: Any) -> list[str]:
     if status == Status.SOLVED:
         ticket.solved_at = now
         fields.append("solved_at")
+        if ticket.closed_at is not None:  # taken back from closed: no longer closed
+            ticket.closed_at = None
+            fields.append("closed_at")
     elif status == Status.CLOSED:
         ticket.closed_at = now
         fields.append("closed_at")
