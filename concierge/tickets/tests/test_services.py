@@ -465,6 +465,16 @@ def test_solving_closing_and_reopening_keep_the_timestamps_true(ticket, agent):
     assert (ticket.solved_at, ticket.closed_at) == (None, None)
 
 
+def test_a_closed_ticket_set_back_to_solved_is_no_longer_closed(ticket, agent):
+    ticket_update(ticket=ticket, actor=agent, status=Status.CLOSED)
+
+    ticket_update(ticket=ticket, actor=agent, status=Status.SOLVED)
+
+    ticket.refresh_from_db()
+    assert ticket.closed_at is None
+    assert ticket.solved_at == ticket.updated_at
+
+
 def test_closing_an_unsolved_ticket_counts_as_solving_it(ticket, agent):
     ticket_update(ticket=ticket, actor=agent, status=Status.CLOSED)
 
