@@ -48,7 +48,7 @@ check-deploy: install
 # Regenerate the message catalogs after changing strings (needs GNU gettext).
 messages: install
 	cd concierge && ../$(BIN)/django-admin makemessages --settings=concierge.settings \
-	  -l ru -l tr -l fi -l en --no-obsolete --ignore='tests/*'
+	  -l ru -l tr -l fi --no-obsolete --ignore='tests/*' --ignore='*/tests/*'
 	cd concierge && ../$(BIN)/django-admin compilemessages --settings=concierge.settings
 
 BENCH_TICKETS ?= 1000000
