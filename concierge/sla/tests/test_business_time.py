@@ -49,6 +49,14 @@ def test_it_answers_the_closing_instant_when_minutes_run_out_there():
     assert add_business_minutes(OFFICE, utc(2025, 3, 3, 9), 5 * 8 * 60) == utc(2025, 3, 7, 17)
 
 
+def test_it_answers_the_closing_instant_after_skipping_whole_weeks():
+    # Monday is walked, then exactly two whole weeks remain: they are skipped, and the
+    # answer is the closing instant of the second, not the opening after it.
+    start = utc(2025, 3, 3)
+    assert add_business_minutes(OFFICE, start, 8 * 60 + 2 * 40 * 60) == utc(2025, 3, 17, 17)
+    assert add_business_minutes(OFFICE, start, 8 * 60 + 2 * 40 * 60 + 1) == utc(2025, 3, 18, 9, 1)
+
+
 def test_it_joins_touching_intervals_into_one_stretch():
     split = weekdays(("09:00", "12:00"), ("12:00", "17:00"))
     assert is_open(split, utc(2025, 3, 3, 12))
@@ -147,6 +155,25 @@ def test_it_counts_the_real_length_of_all_day_days_across_dst():
     assert business_time_between(around_the_clock, *autumn) == timedelta(hours=49)
 
 
+def test_it_adds_a_local_year_of_minutes_across_both_changes():
+    # Week skipping must stop at the weeks of the clock changes: a year of real minutes
+    # from local New Year is the next local New Year, in Helsinki as in New York.
+    for zone in (HELSINKI, NEW_YORK):
+        around_the_clock = every_day(("00:00", "24:00"), time_zone=zone)
+        due = add_business_minutes(around_the_clock, local(zone, 2025, 1, 1), 365 * 24 * 60)
+        assert due == local(zone, 2026, 1, 1)
+        nights = every_day(("01:00", "04:00"), time_zone=zone)
+        year = (local(zone, 2025, 1, 1), local(zone, 2026, 1, 1))
+        # 365 nights of 3 hours, one an hour shorter (the spring gap, 02:00-03:00 in New
+        # York, 03:00-04:00 in Helsinki) and one an hour longer (the repeated hour, 01:00-
+        # 02:00 and 03:00-04:00): both lie inside 01:00-04:00.
+        expected = 365 * 3
+        assert business_time_between(nights, *year) == timedelta(hours=expected)
+        assert add_business_minutes(nights, year[0], expected * 60) == utc(
+            2025, 12, 31, *((2, 0) if zone == HELSINKI else (9, 0))
+        )
+
+
 def test_it_moves_a_time_inside_the_spring_gap_forward_by_the_gap():
     # 03:30 did not exist in Helsinki on 30 March 2025: it is read as 04:30 EEST.
     night = calendar({"sun": [("03:30", "05:00")]}, HELSINKI)
@@ -175,6 +202,29 @@ def test_it_lengthens_a_night_shift_over_the_new_york_fall_back():
     assert business_time_between(overlap, *sunday) == timedelta(hours=2)
     assert next_opening(overlap, sunday[0]) == utc(2025, 11, 2, 5, 30)  # 01:30 EDT
     assert is_open(overlap, local(NEW_YORK, 2025, 11, 2, 1, 45, fold=1))  # 01:45 EST
+
+
+def test_it_stops_skipping_weeks_at_changes_near_local_midnight():
+    # Sydney sprang forward at 02:00 on Sunday 5 October 2025, which is still Saturday in
+    # UTC; Santiago fell back at midnight, repeating Saturday 5 April 2025's 23:00 hour.
+    # Closed 00:00-01:00, so that a week skipped an hour off would not be evened out by
+    # the walk after it.
+    sydney = every_day(("01:00", "24:00"), time_zone="Australia/Sydney")
+    span = (local("Australia/Sydney", 2025, 10, 4), local("Australia/Sydney", 2025, 10, 26))
+    assert business_time_between(sydney, *span) == timedelta(hours=22 * 23 - 1)
+    assert add_business_minutes(sydney, span[0], (22 * 23 - 1) * 60) == span[1]
+    santiago = every_day(("00:00", "24:00"), time_zone="America/Santiago")
+    span = (local("America/Santiago", 2025, 3, 23), local("America/Santiago", 2025, 4, 7))
+    assert business_time_between(santiago, *span) == timedelta(days=15, hours=1)
+    assert add_business_minutes(santiago, span[0], 15 * 24 * 60 + 60) == span[1]
+
+
+def test_it_moves_the_hours_of_a_skipped_day_onto_the_next():
+    # Samoa skipped Friday 30 December 2011. By the gap rule, that Friday's 09:00-17:00 is
+    # read 24 hours later, so the desk is open on Saturday the 31st as if it were Friday.
+    office = weekdays(("09:00", "17:00"), time_zone="Pacific/Apia")
+    assert is_open(office, local("Pacific/Apia", 2011, 12, 31, 10))
+    assert not is_open(office, local("Pacific/Apia", 2012, 1, 7, 10))  # a plain Saturday
 
 
 def test_it_has_no_clock_change_in_istanbul_since_2016():
