@@ -192,7 +192,7 @@ def test_the_reply_email_has_the_number_a_text_and_an_html_part_and_a_link(
 def test_the_subject_shows_the_tickets_subject_as_written(
     customer, agent, mailoutbox, django_capture_on_commit_callbacks
 ):
-    subject = "Tom's lamp & cable <urgent> \"asap\""
+    subject = 'Tom\'s lamp & cable <urgent> "asap"'
     ticket = ticket_create(requester=customer, subject=subject, body_text="?", channel="email")
 
     with django_capture_on_commit_callbacks(execute=True):
