@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -59,6 +61,15 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def normalize(name: str) -> str:
+        """The stored form of a tag name: trimmed and lower-cased.
+
+        Python lower-cases the Turkish dotted capital İ to "i" plus a combining dot,
+        which would never match a tag typed in lower case; it becomes a plain "i".
+        """
+        return unicodedata.normalize("NFC", name.strip().replace("İ", "i").lower())[:60]
 
 
 class TicketNumberSequence(models.Model):

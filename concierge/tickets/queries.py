@@ -26,6 +26,7 @@ from concierge.tickets.models import (
     Message,
     SavedView,
     Status,
+    Tag,
     Ticket,
     TicketEvent,
 )
@@ -190,7 +191,7 @@ def apply_filters(
             tickets = tickets.filter(priority__in=_numbers(values))
         elif key == "tag":
             tagged = Ticket.tags.through.objects.filter(
-                ticket_id=OuterRef("pk"), tag__name__in=[v.lower() for v in values]
+                ticket_id=OuterRef("pk"), tag__name__in=[Tag.normalize(v) for v in values]
             )
             tickets = tickets.filter(Exists(tagged))
         elif key == "type":

@@ -69,7 +69,7 @@ def filter_choices() -> dict[str, list[tuple[str, Any]]]:
 
 def normalize_tag_name(name: str) -> str:
     # The same normalization tickets get when tagged, so a view finds what agents typed.
-    return name.strip().lower()[:60]
+    return Tag.normalize(name)
 
 
 def validate_view(

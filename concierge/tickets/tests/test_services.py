@@ -512,6 +512,13 @@ def test_tags_are_lowercased_trimmed_and_deduplicated(ticket, agent):
     )
 
 
+def test_a_turkish_capital_dotted_i_tag_matches_its_lower_case_spelling(ticket, agent):
+    ticket_set_tags(ticket=ticket, actor=agent, add=["İADE"])
+    ticket_set_tags(ticket=ticket, actor=agent, add=["iade"])
+
+    assert list(ticket.tags.values_list("name", flat=True)) == ["iade"]
+
+
 def test_tags_can_be_added_and_removed(ticket, agent):
     ticket_set_tags(ticket=ticket, actor=agent, names=["refund", "vip"], replace=True)
 
@@ -594,6 +601,19 @@ def test_merging_writes_events_on_both_tickets(ticket, duplicate, agent):
     assert {merged_into.actor, closed.actor, merged.actor} == {agent}
 
 
+def test_a_customer_writing_to_a_merged_ticket_lands_in_its_target(ticket, duplicate, agent):
+    ticket_merge(source=duplicate, target=ticket, actor=agent)
+    duplicate.refresh_from_db()
+
+    message = message_receive(
+        ticket=duplicate, customer=duplicate.requester, body_text="Any news?", channel=Channel.EMAIL
+    )
+
+    assert message.ticket_id == ticket.pk
+    duplicate.refresh_from_db()
+    assert duplicate.status == Status.CLOSED
+
+
 def test_a_ticket_cannot_be_merged_into_itself(ticket, agent):
     with pytest.raises(ValueError, match="itself"):
         ticket_merge(source=ticket, target=ticket, actor=agent)
@@ -652,6 +672,15 @@ def test_a_customer_message_is_split_into_a_ticket_of_its_own(ticket, customer, 
 def test_the_only_message_of_a_ticket_cannot_be_split_out(ticket, agent):
     with pytest.raises(ValueError, match="only message"):
         message_split(message=ticket.messages.get(), actor=agent)
+
+    assert Ticket.objects.count() == 1
+
+
+def test_notes_do_not_count_as_the_conversation_left_behind_by_a_split(ticket, agent):
+    ticket_reply(ticket=ticket, author=agent, body_text="Checking the warehouse", internal=True)
+
+    with pytest.raises(ValueError, match="only message"):
+        message_split(message=ticket.messages.get(kind=MessageKind.CUSTOMER), actor=agent)
 
     assert Ticket.objects.count() == 1
 

@@ -1,0 +1,150 @@
+"""Changing a ticket's fields, tags and followers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concierge.people.models import Customer, Team, User
+from concierge.tickets import pipeline
+from concierge.tickets.models import (
+    EventKind,
+    Tag,
+    Ticket,
+)
+from concierge.tickets.services._common import (
+    UNSET,
+    NotAllowedError,
+    _event,
+    _locked,
+    _status_timestamps,
+    _tags,
+    _touch,
+)
+
+# --- changing fields -------------------------------------------------------------------------
+
+
+def ticket_update(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    expected_version: int | None = None,
+    status: str = UNSET,
+    priority: int = UNSET,
+    ticket_type: str = UNSET,
+    assignee: User | None = UNSET,
+    team: Team | None = UNSET,
+    subject: str = UNSET,
+    actor_customer: Customer | None = None,
+) -> Ticket:
+    """Change any of the ticket's fields; one audit event per field that really changed."""
+    if actor is not None and not actor.can_reply_publicly:
+        raise NotAllowedError(_("Your role may only add internal notes."))
+    now = timezone.now()
+    requested = {
+        "status": status,
+        "priority": priority,
+        "ticket_type": ticket_type,
+        "assignee": assignee,
+        "team": team,
+        "subject": subject,
+    }
+    with transaction.atomic():
+        ticket = _locked(ticket, expected_version)
+        events, fields = [], []
+        for field, value in requested.items():
+            if value is UNSET:
+                continue
+            before = getattr(ticket, field)
+            if field in ("assignee", "team"):
+                if getattr(ticket, f"{field}_id") == (value.pk if value else None):
+                    continue
+            elif before == value:
+                continue
+            if field == "status":
+                fields += _status_timestamps(ticket, value, now)
+            else:
+                setattr(ticket, field, value)
+                fields.append(field)
+            events.append(
+                _event(
+                    ticket,
+                    EventKind.FIELD_CHANGED,
+                    actor=actor,
+                    actor_customer=actor_customer,
+                    field=field,
+                    before=before,
+                    after=value,
+                )
+            )
+        if events:
+            _touch(ticket, fields, now)
+            pipeline.run(events)
+    return ticket
+
+
+def ticket_set_tags(
+    *,
+    ticket: Ticket,
+    actor: User,
+    names: Iterable[str] = (),
+    add: Iterable[str] = (),
+    remove: Iterable[str] = (),
+    expected_version: int | None = None,
+    replace: bool = False,
+) -> Ticket:
+    """Replace the tags (`replace=True` with `names`), or add and remove some."""
+    if not actor.can_reply_publicly:
+        raise NotAllowedError(_("Your role may only add internal notes."))
+    now = timezone.now()
+    with transaction.atomic():
+        ticket = _locked(ticket, expected_version)
+        before = sorted(ticket.tags.values_list("name", flat=True))
+        if replace:
+            wanted = {t.name for t in _tags(names)}
+        else:
+            removed = {Tag.normalize(n) for n in remove}
+            wanted = (set(before) | {t.name for t in _tags(add)}) - removed
+        after = sorted(wanted)
+        if after != before:
+            ticket.tags.set(Tag.objects.filter(name__in=after))
+            events = [
+                _event(
+                    ticket,
+                    EventKind.TAGS_CHANGED,
+                    actor=actor,
+                    field="tags",
+                    before=before,
+                    after=after,
+                )
+            ]
+            _touch(ticket, [], now)
+            pipeline.run(events)
+    return ticket
+
+
+def ticket_set_followers(*, ticket: Ticket, actor: User, followers: Iterable[Customer]) -> Ticket:
+    now = timezone.now()
+    with transaction.atomic():
+        ticket = _locked(ticket, None)
+        before = sorted(str(c) for c in ticket.followers.all())
+        ticket.followers.set(list(followers))
+        after = sorted(str(c) for c in ticket.followers.all())
+        if before != after:
+            events = [
+                _event(
+                    ticket,
+                    EventKind.FOLLOWERS_CHANGED,
+                    actor=actor,
+                    field="followers",
+                    before=before,
+                    after=after,
+                )
+            ]
+            _touch(ticket, [], now)
+            pipeline.run(events)
+    return ticket
