@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "concierge.people",
     "concierge.tickets",
     "concierge.portal",
+    "concierge.sla",
 ]
 
 MIDDLEWARE = [
