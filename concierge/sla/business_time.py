@@ -206,7 +206,7 @@ def _consume(
 
 def _require_hours(calendar: Calendar) -> None:
     if not calendar.always_open and not calendar.week_length:
-        raise NoBusinessHoursError(f"the calendar {calendar.name!r} has no business hours")
+        raise NoBusinessHoursError(f'the calendar "{calendar.name}" has no business hours')
 
 
 def _next_local_midnight(calendar: Calendar, instant: datetime) -> tuple[date, datetime]:
@@ -242,7 +242,7 @@ def add_business_time(calendar: Calendar, start: datetime, duration: timedelta) 
         closed_weeks = 0 if used else closed_weeks + 1
         if closed_weeks > _MAX_CLOSED_WEEKS:
             raise NoBusinessHoursError(
-                f"the calendar {calendar.name!r} has no business hours for years after {start}"
+                f'the calendar "{calendar.name}" has no business hours for years after {start}'
             )
         cursor = boundary
         if cursor >= _LATEST:
@@ -327,7 +327,7 @@ def next_opening(calendar: Calendar, instant: datetime) -> datetime:
         if cursor >= _LATEST:
             break
     raise NoBusinessHoursError(
-        f"the calendar {calendar.name!r} does not open for years after {instant}"
+        f'the calendar "{calendar.name}" does not open for years after {instant}'
     )
 
 
