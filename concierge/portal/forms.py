@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from concierge.tickets.attachments import validate_uploads
 
@@ -20,7 +20,11 @@ HONEYPOT_FIELD = "homepage"
 
 def _attachment_help() -> str:
     # Formatted when shown, so it always states the limits in force.
-    return gettext("Optional. Up to %(count)d files of at most %(size)s each.") % {
+    return ngettext(
+        "Optional. Up to %(count)d file of at most %(size)s.",
+        "Optional. Up to %(count)d files of at most %(size)s each.",
+        settings.ATTACHMENT_MAX_FILES,
+    ) % {
         "count": settings.ATTACHMENT_MAX_FILES,
         "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
     }

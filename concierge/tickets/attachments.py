@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # Files whose declared type a browser would run or render as a page are stored
 # as downloads only; these are the types we refuse outright.
@@ -75,7 +76,12 @@ def validate_attachment(*, filename: str, content_type: str, size: int) -> None:
 def validate_uploads(files: list[UploadedFile]) -> list[UploadedFile]:
     if len(files) > settings.ATTACHMENT_MAX_FILES:
         raise ValidationError(
-            _("Attach at most %(count)d files.") % {"count": settings.ATTACHMENT_MAX_FILES},
+            ngettext(
+                "Attach at most %(count)d file.",
+                "Attach at most %(count)d files.",
+                settings.ATTACHMENT_MAX_FILES,
+            )
+            % {"count": settings.ATTACHMENT_MAX_FILES},
             code="too_many",
         )
     for upload in files:

@@ -144,7 +144,7 @@ def test_the_timeline_reads_as_who_changed_what(login, agent, ticket):
 
     assert "Kirsi Customer</strong> created the ticket" in timeline
     assert (
-        '<strong>Aino Agent</strong> changed <span class="field-name">Priority</span>: '
+        '<strong>Aino Agent</strong> · <span class="field-name">Priority</span>: '
         '<span class="before">Normal</span> → <span class="after">Urgent</span>'
     ) in timeline
     assert '<span class="before">nobody</span> → <span class="after">Aino Agent</span>' in timeline
@@ -354,7 +354,7 @@ def test_too_many_files_are_refused(login, agent, ticket, settings):
     response = post_reply(login(agent), ticket, "Two files", attachments=files)
 
     assert response.status_code == 422
-    assert "Attach at most 1 files." in response.content.decode()
+    assert "Attach at most 1 file." in response.content.decode()
 
 
 # --- the stale warning -------------------------------------------------------------------

@@ -225,7 +225,7 @@ def test_a_stale_field_edit_is_not_applied_and_shows_what_changed(
     panel = html.split("</section>", 1)[0]
     assert "Someone else replied or changed this ticket since you opened it." in panel
     assert "Your change was not saved" in panel
-    assert "Timur Teammate</strong> changed" in panel
+    assert 'Timur Teammate</strong> · <span class="field-name">' in panel
     assert "One more thing" in panel
     assert "Save my change anyway" in panel
     # The panel shows the ticket as it is now: solved by the teammate, then opened

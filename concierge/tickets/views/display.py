@@ -111,8 +111,9 @@ def timeline_entry(event: TicketEvent) -> TimelineEntry:
             summary=_("split a message out into %(ticket)s") % {"ticket": related}, **common
         )
     # Field, tag and follower changes: the value before and after.
+    # No verb here: "Aino · Status: Open → Solved" reads the same in every language.
     return TimelineEntry(
-        summary=_("changed"),
+        summary="",
         field=str(FIELD_LABELS.get(event.field, event.field)),
         before=value_label(event.field, event.before),
         after=value_label(event.field, event.after),
