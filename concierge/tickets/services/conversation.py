@@ -50,11 +50,14 @@ def ticket_create(
     assignee: User | None = None,
     team: Team | None = None,
     tags: Iterable[str] = (),
+    recorded_by: User | None = None,
 ) -> Ticket:
     """Open a ticket with its first message.
 
     With `actor` an agent opens it on the customer's behalf (its first message is then
     a public reply from the agent); without, the message is the customer's own.
+    `recorded_by` is the agent who wrote the customer's words down (a phone call, a
+    walk-in): the audit trail names them as the one who opened the ticket.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -91,7 +94,7 @@ def ticket_create(
             _event(
                 ticket,
                 EventKind.CREATED,
-                actor=actor,
+                actor=actor or recorded_by,
                 actor_customer=None if actor else requester,
                 message=message,
             )

@@ -127,12 +127,30 @@ def ticket_set_tags(
     return ticket
 
 
-def ticket_set_followers(*, ticket: Ticket, actor: User, followers: Iterable[Customer]) -> Ticket:
+def ticket_set_followers(
+    *,
+    ticket: Ticket,
+    actor: User,
+    followers: Iterable[Customer] | None = None,
+    add: Iterable[Customer] = (),
+    remove: Iterable[Customer] = (),
+) -> Ticket:
+    """Replace the followers (`followers`), or add and remove some.
+
+    Adding and removing start from the list as it is under the ticket's lock, so two
+    agents changing the followers at the same moment do not undo each other's change.
+    """
     now = timezone.now()
     with transaction.atomic():
         ticket = _locked(ticket, None)
-        before = sorted(str(c) for c in ticket.followers.all())
-        ticket.followers.set(list(followers))
+        current = list(ticket.followers.all())
+        before = sorted(str(c) for c in current)
+        if followers is not None:
+            wanted = list(followers)
+        else:
+            removed = {c.pk for c in remove}
+            wanted = [c for c in [*current, *add] if c.pk not in removed]
+        ticket.followers.set(wanted)
         after = sorted(str(c) for c in ticket.followers.all())
         if before != after:
             events = [
