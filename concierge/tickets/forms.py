@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from concierge.people.models import Team, User
-from concierge.people.queries import active_agents
+from concierge.people.models import Customer, Team, User
+from concierge.people.queries import active_agents, customer_by_email
 from concierge.tickets.attachments import validate_uploads
-from concierge.tickets.models import Channel, Priority, Status, TicketType
+from concierge.tickets.models import Channel, Priority, Status, Ticket, TicketType
 from concierge.tickets.queries import SORT_LABELS
 
 ANY = [("", _("Any"))]
@@ -353,3 +353,129 @@ class MergeForm(forms.Form):
         max_value=MAX_BIGINT,
         error_messages={"invalid": _("Enter a ticket number.")},
     )
+
+
+class FollowerForm(forms.Form):
+    """Add someone, by e-mail address, to the people who receive the ticket's replies."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=320,
+        error_messages={"required": _("Enter the follower's e-mail address.")},
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=200,
+        help_text=_("Only used for someone new."),
+    )
+
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "follower_%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.ticket = ticket
+        # The customer who already owns the address, if anybody does.
+        self.existing: Customer | None = None
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        owner = customer_by_email(email)
+        if owner is not None and owner.pk == self.ticket.requester_id:
+            raise ValidationError(
+                _("%(name)s is the requester of this ticket and receives its replies anyway.")
+                % {"name": owner},
+                code="requester",
+            )
+        if owner is not None and self.ticket.followers.filter(pk=owner.pk).exists():
+            raise ValidationError(
+                _("%(name)s already follows this ticket.") % {"name": owner}, code="following"
+            )
+        self.existing = owner
+        return email
+
+
+# --- new ticket ----------------------------------------------------------------------------
+
+# Where a request an agent types in came from. The web form and the API open their
+# tickets themselves.
+NEW_TICKET_CHANNELS = (Channel.PHONE, Channel.EMAIL, Channel.CHAT, Channel.MESSAGING, Channel.AGENT)
+
+
+class NewTicketForm(forms.Form):
+    """A ticket an agent opens: for a caller, a walk-in customer, a forwarded e-mail."""
+
+    WRITTEN_BY_CUSTOMER = "customer"
+    WRITTEN_BY_AGENT = "reply"
+
+    email = forms.EmailField(
+        label=_("Requester's e-mail address"),
+        max_length=320,
+        error_messages={"required": _("Enter the requester's e-mail address.")},
+        help_text=_("An existing customer is found by this address; a new one is created."),
+    )
+    name = forms.CharField(
+        label=_("Requester's name"),
+        required=False,
+        max_length=200,
+        help_text=_("Only used for a new customer."),
+    )
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=300,
+        error_messages={"required": _("Give the ticket a subject.")},
+    )
+    written_by = forms.ChoiceField(
+        label=_("The first message is"),
+        widget=forms.RadioSelect,
+        choices=[
+            (WRITTEN_BY_CUSTOMER, _("The customer's own words, as they told me")),
+            (WRITTEN_BY_AGENT, _("A public reply from me, e-mailed to the customer")),
+        ],
+        initial=WRITTEN_BY_CUSTOMER,
+    )
+    body = forms.CharField(
+        label=_("First message"),
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Write the first message.")},
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(str(c.value), c.label) for c in NEW_TICKET_CHANNELS],
+        initial=Channel.PHONE,
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), coerce=int, choices=PRIORITY_CHOICES, initial=str(Priority.NORMAL)
+    )
+    ticket_type = forms.ChoiceField(
+        label=_("Type"), choices=TicketType.choices, initial=TicketType.QUESTION
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.all(), empty_label=_("No team")
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), required=False, queryset=User.objects.none(), empty_label=_("Nobody")
+    )
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=1000, help_text=_("Separate tags with commas.")
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "new_%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The customer's language")), *settings.LANGUAGES]
+        self.fields["assignee"].queryset = active_agents()
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        return validate_uploads(self.cleaned_data["attachments"])
+
+    @property
+    def written_by_agent(self) -> bool:
+        return self.cleaned_data["written_by"] == self.WRITTEN_BY_AGENT
+
+    def tag_names(self) -> list[str]:
+        return split_tags(self.cleaned_data.get("tags") or "")

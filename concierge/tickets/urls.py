@@ -1,12 +1,22 @@
 from django.urls import path
 
-from concierge.tickets.views import attachments, bulk, inbox, search, ticket, ticket_edit
+from concierge.tickets.views import (
+    attachments,
+    bulk,
+    followers,
+    inbox,
+    new_ticket,
+    search,
+    ticket,
+    ticket_edit,
+)
 
 app_name = "tickets"
 
 urlpatterns = [
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/bulk/", bulk.bulk_update, name="bulk"),
+    path("tickets/new/", new_ticket.new, name="new"),
     path("tickets/<int:number>/", ticket.detail, name="detail"),
     path("tickets/<int:number>/reply/", ticket.reply, name="reply"),
     path("tickets/<int:number>/properties/", ticket_edit.update_properties, name="update"),
@@ -15,6 +25,12 @@ urlpatterns = [
         "tickets/<int:number>/messages/<int:message_id>/split/",
         ticket_edit.split,
         name="split",
+    ),
+    path("tickets/<int:number>/followers/", followers.follower_add, name="follower_add"),
+    path(
+        "tickets/<int:number>/followers/<int:customer_id>/remove/",
+        followers.follower_remove,
+        name="follower_remove",
     ),
     path("attachments/<int:pk>/", attachments.download, name="attachment"),
     path("search/", search.search, name="search"),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from concierge.people.models import User
-from concierge.tickets.forms import MergeForm, PropertiesForm, ReplyForm, StateForm
+from concierge.tickets.forms import FollowerForm, MergeForm, PropertiesForm, ReplyForm, StateForm
 from concierge.tickets.models import (
     EventKind,
     Message,
@@ -149,6 +149,7 @@ def ticket_context(
     reply_form: ReplyForm | None = None,
     properties_form: PropertiesForm | None = None,
     merge_form: MergeForm | None = None,
+    follower_form: FollowerForm | None = None,
     seen_message: int | None = None,
     seen_event: int | None = None,
     reply_stale: bool = False,
@@ -216,6 +217,7 @@ def ticket_context(
         "properties_form": properties_form
         or PropertiesForm(initial=properties_initial(ticket, tags)),
         "merge_form": merge_form or MergeForm(),
+        "follower_form": follower_form or FollowerForm(ticket=ticket),
         "reply_notice": notice if reply_stale else None,
         "properties_notice": notice if properties_stale else None,
     }

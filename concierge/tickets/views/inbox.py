@@ -132,6 +132,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "next_page_url": next_page_url,
         "current_url": _tidy_url(inbox_url, _query_without(request.GET)),
         "can_bulk": user.can_reply_publicly,
+        "can_create": user.can_reply_publicly,
     }
     if request.htmx and request.htmx.target == "inbox-rows":
         # The filter bar changed: only the rows (and, out of band, the pager) change.
