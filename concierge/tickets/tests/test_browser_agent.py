@@ -83,3 +83,66 @@ def test_a_reply_to_a_ticket_changed_meanwhile_is_held_back(signed_in_agent, tic
 
     page.get_by_role("button", name="Send anyway").click()
     expect(page.locator("#thread .message-reply")).to_contain_text("Draft written before the news")
+
+
+def test_an_agent_opens_a_ticket_for_a_phone_caller_from_the_inbox(signed_in_agent, agent):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    from concierge.tickets.models import Channel, Ticket
+
+    page = signed_in_agent
+    page.get_by_role("link", name="New ticket").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New ticket")
+
+    # A phone call: the caller's words, as the agent wrote them down, for their team.
+    page.get_by_label("Requester's e-mail address").fill("pia.caller@example.com")
+    page.get_by_label("Requester's name").fill("Pia Caller")
+    page.get_by_label("Subject").fill("Invoice sent to the wrong address")
+    expect(page.get_by_label("The customer's own words, as they told me")).to_be_checked()
+    page.get_by_label("First message").fill("Pia called: the March invoice went to her old office.")
+    expect(page.get_by_label("Channel")).to_have_value("phone")
+    page.get_by_label("Priority").select_option(label="High")
+    page.get_by_role("button", name="Open ticket").click()
+
+    created = Ticket.objects.get(subject="Invoice sent to the wrong address")
+    expect(page).to_have_url(re.compile(rf"/tickets/{created.number}/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Invoice sent to the wrong address"
+    )
+    expect(page.locator("#flash")).to_contain_text(
+        f"Ticket #{created.number} was opened for Pia Caller."
+    )
+    expect(page.locator("#ticket-header")).to_contain_text("From Pia Caller via Phone")
+    expect(page.locator("#ticket-header .priority-3")).to_have_text("High")
+    expect(page.locator("#thread .message-customer")).to_contain_text(
+        "the March invoice went to her old office"
+    )
+    expect(page.locator("#timeline")).to_contain_text("Aino Agent created the ticket")
+    assert created.channel == Channel.PHONE
+    assert created.requester.primary_email == "pia.caller@example.com"
+
+
+def test_an_agent_adds_and_removes_a_follower_in_place(signed_in_agent, ticket):
+    expect = pytest.importorskip("playwright.sync_api").expect
+
+    page = signed_in_agent
+    page.goto(f"/tickets/{ticket.number}/")
+    page.evaluate("document.body.dataset.sameDocument = 'yes'")
+    panel = page.locator("#customer")
+
+    # The requester is refused with a reason, and what was typed stays.
+    panel.get_by_label("E-mail address").fill("customer@example.com")
+    panel.get_by_role("button", name="Add follower").click()
+    expect(panel.locator(".errorlist")).to_contain_text("is the requester of this ticket")
+    expect(panel.get_by_label("E-mail address")).to_have_value("customer@example.com")
+
+    panel.get_by_label("E-mail address").fill("boss@example.com")
+    panel.get_by_label("Name", exact=True).fill("Bruno Boss")
+    panel.get_by_role("button", name="Add follower").click()
+    expect(panel.locator(".followers")).to_contain_text("Bruno Boss")
+    expect(page.locator("#timeline")).to_contain_text("Followers: none → Bruno Boss")
+    expect(page.locator("#flash")).to_contain_text("Bruno Boss now follows this ticket")
+
+    panel.get_by_role("button", name="Remove Bruno Boss").click()
+    expect(panel.locator(".followers")).to_contain_text("Nobody follows this ticket.")
+    assert page.evaluate("document.body.dataset.sameDocument") == "yes"
+    assert list(ticket.followers.all()) == []
