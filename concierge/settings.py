@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "concierge.tickets",
     "concierge.portal",
     "concierge.sla",
+    "concierge.automation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,2 @@
+"""The automation app's models, one module per feature; each is imported here so that
+Django finds them (triggers, time rules, routing, macros, playbooks)."""
