@@ -237,6 +237,7 @@ class EventKind(models.TextChoices):
     MERGED_INTO = "merged_into", _("Merged into another ticket")
     SPLIT = "split", _("Message split out")
     FOLLOWERS_CHANGED = "followers_changed", _("Followers changed")
+    EMAIL_SENT = "email_sent", _("E-mail sent")
 
 
 class TicketEvent(models.Model):
@@ -260,6 +261,10 @@ class TicketEvent(models.Model):
     message = models.ForeignKey(
         Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # What made the change when no person did (a trigger, a time rule, routing):
+    # {"kind": "trigger", "id": 3, "name": "..."}. The name is kept so the trail still
+    # reads right after the rule is renamed or deleted.
+    cause = models.JSONField(_("cause"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

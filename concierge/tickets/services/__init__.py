@@ -10,6 +10,8 @@ from concierge.tickets.services._common import (
     AttachmentInput,
     NotAllowedError,
     StaleTicketError,
+    caused_by,
+    current_cause,
 )
 from concierge.tickets.services.conversation import message_receive, ticket_create, ticket_reply
 from concierge.tickets.services.fields import ticket_set_followers, ticket_set_tags, ticket_update
@@ -25,6 +27,8 @@ __all__ = [
     "AttachmentInput",
     "NotAllowedError",
     "StaleTicketError",
+    "caused_by",
+    "current_cause",
     "message_receive",
     "message_split",
     "ticket_bulk_merge",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -43,6 +45,28 @@ class NotAllowedError(Exception):
 
 
 UNSET: Any = object()
+
+# The rule on whose behalf the services are running (see `caused_by`); None for people.
+_cause: ContextVar[dict[str, object] | None] = ContextVar("ticket_event_cause", default=None)
+
+
+@contextmanager
+def caused_by(kind: str, pk: int, name: str) -> Iterator[None]:
+    """Every event written inside this block names the rule that caused it.
+
+    Automation (a trigger, a time rule, routing) calls the same services as people do,
+    with no actor; the audit trail then says which rule acted instead of "nobody".
+    """
+    token = _cause.set({"kind": kind, "id": pk, "name": name})
+    try:
+        yield
+    finally:
+        _cause.reset(token)
+
+
+def current_cause() -> dict[str, object] | None:
+    return _cause.get()
+
 
 AttachmentInput = UploadedFile | IncomingFile
 
@@ -91,6 +115,7 @@ def _event(
         before=_label(before),
         after=_label(after),
         message=message,
+        cause=_cause.get(),
     )
 
 

@@ -158,7 +158,7 @@ def message_receive(
 def ticket_reply(
     *,
     ticket: Ticket,
-    author: User,
+    author: User | None,
     body_text: str,
     internal: bool,
     body_html: str = "",
@@ -171,9 +171,10 @@ def ticket_reply(
     Raises StaleTicketError when `expected_version` is given and someone else changed
     the ticket since: the reply is not sent, so the agent can read the news first.
     A public reply to a new ticket opens it; `status` sets another status at once
-    (the "reply and set pending" button).
+    (the "reply and set pending" button). Only an internal note may have no author:
+    automation writes those (see `caused_by`).
     """
-    if not internal and not author.can_reply_publicly:
+    if not internal and (author is None or not author.can_reply_publicly):
         raise NotAllowedError(_("Your role may only add internal notes."))
     now = timezone.now()
     with transaction.atomic():

@@ -90,15 +90,18 @@ def ticket_update(
 def ticket_set_tags(
     *,
     ticket: Ticket,
-    actor: User,
+    actor: User | None,
     names: Iterable[str] = (),
     add: Iterable[str] = (),
     remove: Iterable[str] = (),
     expected_version: int | None = None,
     replace: bool = False,
 ) -> Ticket:
-    """Replace the tags (`replace=True` with `names`), or add and remove some."""
-    if not actor.can_reply_publicly:
+    """Replace the tags (`replace=True` with `names`), or add and remove some.
+
+    `actor` None is automation acting on its own (see `caused_by`).
+    """
+    if actor is not None and not actor.can_reply_publicly:
         raise NotAllowedError(_("Your role may only add internal notes."))
     now = timezone.now()
     with transaction.atomic():

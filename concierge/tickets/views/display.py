@@ -41,6 +41,7 @@ FIELD_LABELS = {
     "subject": gettext_lazy("Subject"),
     "tags": gettext_lazy("Tags"),
     "followers": gettext_lazy("Followers"),
+    "email": gettext_lazy("E-mail"),
 }
 EMPTY_LABELS = {
     "assignee": gettext_lazy("nobody"),
@@ -89,7 +90,9 @@ MESSAGE_SUMMARIES = {
 
 
 def timeline_entry(event: TicketEvent) -> TimelineEntry:
-    actor = str(event.actor or event.actor_customer or _("System"))
+    # A rule that acted (a trigger, a time rule) is named where a person would be.
+    cause = event.cause.get("name") if isinstance(event.cause, dict) else None
+    actor = str(event.actor or event.actor_customer or cause or _("System"))
     common = {"pk": event.pk, "kind": event.kind, "actor": actor, "created_at": event.created_at}
     related = value_label("", event.after)
     if event.kind == EventKind.CREATED:
