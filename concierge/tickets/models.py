@@ -238,6 +238,8 @@ class EventKind(models.TextChoices):
     SPLIT = "split", _("Message split out")
     FOLLOWERS_CHANGED = "followers_changed", _("Followers changed")
     EMAIL_SENT = "email_sent", _("E-mail sent")
+    MACRO_APPLIED = "macro_applied", _("Macro applied")
+    PLAYBOOK_STEP = "playbook_step", _("Playbook step done or undone")
 
 
 class TicketEvent(models.Model):
