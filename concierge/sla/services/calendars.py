@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from concierge.sla.calendar import Calendar, CalendarError, HolidayRule
-from concierge.sla.models import BusinessCalendar, BusinessInterval, Holiday
+from concierge.sla.models.calendars import BusinessCalendar, BusinessInterval, Holiday
+from concierge.sla.policy_rules import config_changed
 
 
 class CalendarExistsError(CalendarError):
@@ -68,6 +69,7 @@ def calendar_save(*, calendar: Calendar, replace: bool = False) -> tuple[Busines
                     f'a calendar named "{calendar.name}" was just created by someone else'
                 ) from None
             _write_rules(stored, calendar)
+            config_changed()
             return stored, True
         stored.time_zone = calendar.time_zone.key
         stored.is_24_7 = calendar.always_open
@@ -75,6 +77,7 @@ def calendar_save(*, calendar: Calendar, replace: bool = False) -> tuple[Busines
         stored.intervals.all().delete()
         stored.holidays.all().delete()
         _write_rules(stored, calendar)
+        config_changed()
         return stored, False
 
 
@@ -123,4 +126,6 @@ def calendar_add_holidays(
             else:
                 unchanged += 1
         Holiday.objects.bulk_create(new_rows)
+        if created or renamed:
+            config_changed()
     return HolidayImportResult(created=created, renamed=renamed, unchanged=unchanged)

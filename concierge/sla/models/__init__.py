@@ -1,0 +1,31 @@
+"""The SLA app's models, one module per topic; each is imported here so Django finds it."""
+
+from concierge.sla.models.calendars import (
+    BusinessCalendar,
+    BusinessInterval,
+    Holiday,
+    Weekday,
+    validate_time_zone,
+)
+from concierge.sla.models.policies import (
+    MAX_TARGET_MINUTES,
+    PAUSABLE_STATUSES,
+    Metric,
+    SlaConfigVersion,
+    SlaPolicy,
+    SlaPolicyTarget,
+)
+
+__all__ = [
+    "MAX_TARGET_MINUTES",
+    "PAUSABLE_STATUSES",
+    "BusinessCalendar",
+    "BusinessInterval",
+    "Holiday",
+    "Metric",
+    "SlaConfigVersion",
+    "SlaPolicy",
+    "SlaPolicyTarget",
+    "Weekday",
+    "validate_time_zone",
+]
