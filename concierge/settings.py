@@ -204,6 +204,8 @@ MAGIC_LINK_MAX_AGE_SECONDS = envint("MAGIC_LINK_MAX_AGE_SECONDS", 30 * 60)
 BRAND_NAME = envstr("BRAND_NAME", "Concierge")
 BRAND_LOGO_URL = envstr("BRAND_LOGO_URL")
 BRAND_ACCENT_COLOR = envstr("BRAND_ACCENT_COLOR", "#2563eb")
+# How macros address customers: formal, informal, or e.g. "formal,fi:informal".
+BRAND_TONE = envstr("BRAND_TONE", "formal")
 
 # Security: strict by default, and everything `check --deploy` asks for in production.
 SESSION_COOKIE_HTTPONLY = True

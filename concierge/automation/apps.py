@@ -6,3 +6,7 @@ class AutomationConfig(AppConfig):
     name = "concierge.automation"
     label = "automation"
     verbose_name = _("Automation")
+
+    def ready(self) -> None:
+        # Registers the start-up check of the BRAND_TONE setting.
+        from concierge.automation import macros_tone  # noqa: F401
