@@ -1,4 +1,8 @@
 """The automation app's models, one module per feature; each is imported here so that
 Django finds them (triggers, time rules, routing, macros, playbooks)."""
 
-from concierge.automation.models import macros, playbooks  # noqa: F401
+from concierge.automation.models import (  # noqa: F401
+    macros,
+    playbooks,
+    triggers,
+)
