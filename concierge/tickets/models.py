@@ -128,6 +128,17 @@ class Ticket(models.Model):
     last_agent_message_at = models.DateTimeField(_("last agent reply"), null=True, blank=True)
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Service levels (concierge.sla): the due times of the targets still to be met, kept
+    # by pipeline.apply_sla_timers so the inbox can sort and filter by them with indexes.
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    # The earliest of the three while the clock runs; empty while paused or resolved.
+    sla_next_due_at = models.DateTimeField(_("next SLA due time"), null=True, blank=True)
+    # When a pending or on-hold status stopped the clock; empty while it runs.
+    sla_paused_at = models.DateTimeField(_("SLA clock paused"), null=True, blank=True)
+    # When the escalation sweep must look at the ticket next: a breach or an escalation.
+    sla_check_at = models.DateTimeField(_("next SLA check"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ticket")
@@ -147,6 +158,17 @@ class Ticket(models.Model):
             models.Index(fields=["status", "-priority", "-id"], name="ticket_status_priority"),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_created"),
             models.Index(fields=["organization", "-created_at"], name="ticket_org_created"),
+            # Only tickets with a running SLA clock are in these (a small share of a desk).
+            models.Index(
+                fields=["sla_next_due_at", "id"],
+                name="ticket_sla_next_due",
+                condition=models.Q(sla_next_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["sla_check_at"],
+                name="ticket_sla_check",
+                condition=models.Q(sla_check_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -240,6 +262,7 @@ class EventKind(models.TextChoices):
     EMAIL_SENT = "email_sent", _("E-mail sent")
     MACRO_APPLIED = "macro_applied", _("Macro applied")
     PLAYBOOK_STEP = "playbook_step", _("Playbook step done or undone")
+    SLA_BREACHED = "sla_breached", _("SLA target breached")
 
 
 class TicketEvent(models.Model):
