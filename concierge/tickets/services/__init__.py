@@ -14,7 +14,12 @@ from concierge.tickets.services._common import (
     current_cause,
 )
 from concierge.tickets.services.conversation import message_receive, ticket_create, ticket_reply
-from concierge.tickets.services.fields import ticket_set_followers, ticket_set_tags, ticket_update
+from concierge.tickets.services.fields import (
+    SolveBlockedError,
+    ticket_set_followers,
+    ticket_set_tags,
+    ticket_update,
+)
 from concierge.tickets.services.merge import (
     message_split,
     ticket_bulk_merge,
@@ -26,6 +31,7 @@ __all__ = [
     "UNSET",
     "AttachmentInput",
     "NotAllowedError",
+    "SolveBlockedError",
     "StaleTicketError",
     "caused_by",
     "current_cause",

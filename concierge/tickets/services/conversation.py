@@ -31,6 +31,7 @@ from concierge.tickets.services._common import (
     _tags,
     _touch,
 )
+from concierge.tickets.services.fields import check_ticket_may_be_solved
 
 # --- creating tickets and messages -------------------------------------------------------------
 
@@ -179,6 +180,8 @@ def ticket_reply(
     now = timezone.now()
     with transaction.atomic():
         ticket = _locked(ticket, expected_version)
+        if status:
+            check_ticket_may_be_solved(ticket, status)
         message = _add_message(
             ticket,
             kind=MessageKind.NOTE if internal else MessageKind.REPLY,

@@ -12,6 +12,7 @@ from concierge.people.models import Customer, Team, User
 from concierge.tickets import pipeline
 from concierge.tickets.models import (
     EventKind,
+    Status,
     Tag,
     Ticket,
 )
@@ -26,6 +27,26 @@ from concierge.tickets.services._common import (
 )
 
 # --- changing fields -------------------------------------------------------------------------
+
+
+class SolveBlockedError(NotAllowedError):
+    """Something the desk requires before a ticket is solved is not done yet."""
+
+
+def check_ticket_may_be_solved(ticket: Ticket, status: str) -> None:
+    """Refuse to solve (or close) a ticket whose required procedures are unfinished.
+
+    The services that set a status call this under the ticket's lock. A solved ticket
+    may still be closed, and a merge closes its source without asking.
+    """
+    if status not in (Status.SOLVED, Status.CLOSED) or ticket.is_resolved:
+        return
+    # Imported here: the automation app is built on top of the ticket services.
+    from concierge.automation.playbooks_queries import solve_blockers
+
+    blockers = solve_blockers(ticket)
+    if blockers:
+        raise SolveBlockedError(" ".join(blockers))
 
 
 def ticket_update(
@@ -66,6 +87,7 @@ def ticket_update(
             elif before == value:
                 continue
             if field == "status":
+                check_ticket_may_be_solved(ticket, value)
                 fields += _status_timestamps(ticket, value, now)
             else:
                 setattr(ticket, field, value)
