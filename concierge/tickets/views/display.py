@@ -113,6 +113,18 @@ def timeline_entry(event: TicketEvent) -> TimelineEntry:
         return TimelineEntry(
             summary=_("split a message out into %(ticket)s") % {"ticket": related}, **common
         )
+    if event.kind == EventKind.MACRO_APPLIED:
+        return TimelineEntry(
+            summary=_("applied the macro “%(macro)s”") % {"macro": related}, **common
+        )
+    if event.kind == EventKind.PLAYBOOK_STEP:
+        step = event.after or event.before or {}
+        names = {"step": step.get("label", ""), "playbook": step.get("playbook", "")}
+        if event.after:
+            summary = _("ticked “%(step)s” of the playbook “%(playbook)s”") % names
+        else:
+            summary = _("unticked “%(step)s” of the playbook “%(playbook)s”") % names
+        return TimelineEntry(summary=summary, **common)
     # Field, tag and follower changes: the value before and after.
     # No verb here: "Aino · Status: Open → Solved" reads the same in every language.
     return TimelineEntry(
