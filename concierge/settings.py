@@ -41,7 +41,10 @@ INSTALLED_APPS = [
     "concierge.tickets",
     "concierge.portal",
     "concierge.sla",
+    "concierge.mail",
     "concierge.automation",
+    "concierge.helpcenter",
+    "concierge.search",
 ]
 
 MIDDLEWARE = [

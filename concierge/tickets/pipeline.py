@@ -12,15 +12,22 @@ from collections.abc import Callable, Sequence
 
 from django.db import transaction
 
-from concierge.tickets.models import EventKind, MessageKind, TicketEvent
+from concierge.tickets.models import Channel, EventKind, MessageKind, TicketEvent
 
 
 def apply_sla_timers(events: Sequence[TicketEvent]) -> None:
-    """Due times are recomputed here once service levels exist."""
+    """Recompute the SLA timers and due-time columns of each ticket the events changed
+    (concierge.sla.due_times): met and breached targets, pauses, policy changes."""
+    from concierge.sla.due_times import apply_to_events
+
+    apply_to_events(events)
 
 
 def run_triggers(events: Sequence[TicketEvent]) -> None:
-    """Admin-defined triggers run here once automation exists."""
+    """Admin-defined triggers, in their order; loop-safe (concierge.automation.triggers)."""
+    from concierge.automation.triggers import run_triggers as run_active_triggers
+
+    run_active_triggers(events)
 
 
 def route(events: Sequence[TicketEvent]) -> None:
@@ -31,8 +38,11 @@ def notify(events: Sequence[TicketEvent]) -> None:
     """Tell the customer (and followers) by e-mail that an agent answered.
 
     A ticket an agent opens for a customer starts with the agent's public reply, and
-    the customer learns of it the same way as of any later reply.
+    the customer learns of it the same way as of any later reply. On an e-mail ticket
+    the reply itself goes out as mail in the customer's thread, queued in the mail
+    outbox with this change; other tickets get a notification that links to the portal.
     """
+    from concierge.mail.services.outbox import reply_queue
     from concierge.tickets.tasks import send_reply_notification
 
     for event in events:
@@ -41,6 +51,9 @@ def notify(events: Sequence[TicketEvent]) -> None:
             and event.message is not None
             and event.message.kind == MessageKind.REPLY
         ):
+            if event.ticket.channel == Channel.EMAIL:
+                reply_queue(message=event.message)
+                continue
             message_id = event.message.pk
             transaction.on_commit(lambda pk=message_id: send_reply_notification.enqueue(pk))
 

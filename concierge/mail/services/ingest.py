@@ -1,0 +1,393 @@
+"""From stored raw mail to tickets: the one pipeline behind IMAP, SMTP and imports.
+
+`raw_message_store` saves the bytes first; `raw_message_process` turns one stored
+message into a new ticket or a message on an existing one. Processing runs in one
+transaction holding the raw message's row lock, so a worker that dies mid-way leaves
+the message as it was (received) and the next run does it once; a message already
+processed is left alone. An error marks only that message failed, with the error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concierge.mail import addresses, conf
+from concierge.mail.mime import ParsedMessage, parse_message
+from concierge.mail.models import (
+    ACCEPTED_STATUSES,
+    Direction,
+    EmailTicket,
+    IngestAction,
+    Mailbox,
+    MailMessageId,
+    RawMessage,
+    RawStatus,
+)
+from concierge.mail.services import outbox, threading
+from concierge.people.models import Customer
+from concierge.people.services import customer_find_or_create_by_email
+from concierge.tickets.attachments import (
+    IncomingFile,
+    clean_filename,
+    guess_content_type,
+    validate_attachment,
+)
+from concierge.tickets.models import Channel, Message, Status, Ticket
+from concierge.tickets.services import message_receive, ticket_create, ticket_set_followers
+
+logger = logging.getLogger(__name__)
+
+HEADER_END = re.compile(rb"\r?\n\r?\n")
+LANGUAGE_HINTS = (
+    ("ru", re.compile(r"[а-яё]", re.IGNORECASE)),
+    ("tr", re.compile(r"[ğışİĞŞ]")),
+    ("fi", re.compile(r"\b(kiitos|terveisin|hei|ystävällisin|että|ja|on)\b", re.IGNORECASE)),
+)
+
+
+class MailRejectedError(Exception):
+    """The message cannot become a ticket message (shown to admins as its error)."""
+
+
+@dataclass
+class IngestResult:
+    raw_message_id: int | None
+    action: str
+    ticket_number: int | None = None
+    error: str = ""
+    parsed: ParsedMessage | None = field(default=None, repr=False)
+
+
+# --- storing -----------------------------------------------------------------------------------
+
+
+def raw_message_store(
+    *,
+    raw: bytes,
+    source: str,
+    mailbox: Mailbox | None = None,
+    envelope_from: str = "",
+    envelope_to: Iterable[str] = (),
+    origin: str = "",
+) -> RawMessage:
+    """Keep the bytes exactly as they arrived, before anything reads them."""
+    message = RawMessage(
+        mailbox=mailbox,
+        source=source,
+        size=len(raw),
+        envelope_from=envelope_from[:998],
+        envelope_to=[addresses.normalize(a) for a in envelope_to],
+        origin=origin[:300],
+    )
+    message.file.save("message.eml", ContentFile(raw), save=False)
+    message.save()
+    return message
+
+
+def read_raw(message: RawMessage) -> bytes:
+    with message.file.open("rb") as handle:
+        return handle.read()
+
+
+# --- identifying -------------------------------------------------------------------------------
+
+
+def fingerprint(raw: bytes, parsed: ParsedMessage) -> str:
+    """sha256 of what makes a message itself, not of how it travelled.
+
+    Trace headers (Received, Delivered-To, ...) and line endings differ between two
+    copies of one message and are left out; a mailer that reuses one Message-ID for
+    different messages gets different fingerprints, so no real mail is taken for a copy.
+    """
+    parts = HEADER_END.split(raw, maxsplit=1)
+    body = parts[1] if len(parts) == 2 else b""
+    body = b"\n".join(line.rstrip() for line in body.replace(b"\r\n", b"\n").split(b"\n"))
+    digest = hashlib.sha256()
+    for value in (
+        parsed.message_id,
+        parsed.from_.address.lower(),
+        ",".join(sorted(a.address.lower() for a in parsed.to)),
+        ",".join(sorted(a.address.lower() for a in parsed.cc)),
+        parsed.subject,
+        parsed.date.isoformat() if parsed.date else "",
+    ):
+        digest.update(value.encode("utf-8", "surrogatepass") + b"\x00")
+    digest.update(body.strip())
+    return digest.hexdigest()
+
+
+def guess_language(parsed: ParsedMessage) -> str:
+    from django.conf import settings
+
+    known = {code for code, _ in settings.LANGUAGES}
+    declared = parsed.header("Content-Language").split(",")[0].strip()[:2].lower()
+    if declared in known:
+        return declared
+    text = f"{parsed.subject}\n{parsed.reply.reply_text}"
+    for code, pattern in LANGUAGE_HINTS:
+        if code in known and pattern.search(text):
+            return code
+    return ""
+
+
+def action_for(parsed: ParsedMessage, *, appended: bool) -> str:
+    if parsed.is_bounce:
+        return IngestAction.BOUNCE
+    if parsed.is_auto_reply or parsed.is_bulk:
+        return IngestAction.AUTO_REPLY
+    return IngestAction.APPENDED if appended else IngestAction.NEW
+
+
+# --- processing --------------------------------------------------------------------------------
+
+
+def _incoming_files(parsed: ParsedMessage) -> tuple[list[IncomingFile], list[str]]:
+    """The files we can store, and a line for each we cannot (kept in the original)."""
+    files: list[IncomingFile] = []
+    refused: list[str] = []
+    for attachment in parsed.attachments:
+        name = clean_filename(attachment.filename)
+        content_type = guess_content_type(name, attachment.content_type)
+        try:
+            validate_attachment(filename=name, content_type=content_type, size=attachment.size)
+        except ValidationError as error:
+            refused.append(" ".join(error.messages))
+            continue
+        files.append(
+            IncomingFile(filename=name, content_type=content_type, content=attachment.content)
+        )
+    return files, refused
+
+
+def _body_text(parsed: ParsedMessage, refused: list[str]) -> str:
+    text = parsed.reply.reply_text.strip() or parsed.text.strip()
+    if refused:
+        note = _("Not attached (still in the original message):")
+        text = "\n\n".join(filter(None, [text, note + "\n" + "\n".join(refused)]))
+    return text or _("(no text)")
+
+
+def _cc_customers(parsed: ParsedMessage, sender: str, ours: set[str]) -> list[Customer]:
+    people = []
+    for address in (*parsed.to, *parsed.cc):
+        value = addresses.normalize(address.address)
+        if not value or "@" not in value or value == sender or outbox.is_our_address(value, ours):
+            continue
+        people.append(customer_find_or_create_by_email(email=value, full_name=address.name))
+    return people
+
+
+def _add_followers(ticket: Ticket, people: list[Customer]) -> None:
+    current = list(ticket.followers.all())
+    known = {c.pk for c in current} | {ticket.requester_id}
+    new = [c for c in dict.fromkeys(people) if c.pk not in known]
+    if new:
+        ticket_set_followers(ticket=ticket, actor=None, followers=[*current, *new])
+
+
+def _accept(raw: RawMessage) -> RawMessage | None:
+    """Claim the message's fingerprint; returns the earlier copy when it is a duplicate."""
+    earlier = (
+        RawMessage.objects.filter(fingerprint=raw.fingerprint, status__in=ACCEPTED_STATUSES)
+        .exclude(pk=raw.pk)
+        .first()
+    )
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            raw.status = RawStatus.PROCESSED
+            raw.save(update_fields=["status", "fingerprint", "message_id"])
+    except IntegrityError:
+        # Another worker accepted a copy at the same moment; the unique index decided.
+        raw.status = RawStatus.RECEIVED
+        return (
+            RawMessage.objects.filter(fingerprint=raw.fingerprint, status__in=ACCEPTED_STATUSES)
+            .exclude(pk=raw.pk)
+            .first()
+        )
+    return None
+
+
+def _ignore_reason(raw: RawMessage, parsed: ParsedMessage, sender: str, ours: set[str]) -> str:
+    if threading.is_our_own_message(parsed.message_id):
+        return "one of our own outgoing messages came back"
+    if sender and outbox.is_our_address(sender, ours):
+        return "sent from one of our own addresses"
+    return ""
+
+
+def _deliver(
+    raw: RawMessage, parsed: ParsedMessage, *, acknowledge: bool
+) -> tuple[str, Ticket, Message]:
+    """Create the ticket or add to one; returns (action, ticket, message)."""
+    ours = outbox.our_addresses()
+    sender_address = parsed.from_.address or raw.envelope_from
+    sender = addresses.normalize(sender_address)
+    if not sender or "@" not in sender:
+        raise MailRejectedError("the message has no sender address")
+    customer = customer_find_or_create_by_email(
+        email=sender, full_name=parsed.from_.name, language=guess_language(parsed)
+    )
+    files, refused = _incoming_files(parsed)
+    body = _body_text(parsed, refused)
+    found = threading.ticket_for_message(parsed, envelope_to=raw.envelope_to, sender=sender)
+    follow_up_of = None
+    if found is not None and found.status == Status.CLOSED and conf.follow_up_closed():
+        follow_up_of, found = found, None
+    if found is not None:
+        message = message_receive(
+            ticket=found,
+            customer=customer,
+            body_text=body,
+            channel=Channel.EMAIL,
+            attachments=files,
+        )
+        ticket = message.ticket
+        appended = True
+    else:
+        ticket = ticket_create(
+            requester=customer,
+            subject=parsed.subject or (follow_up_of.subject if follow_up_of else ""),
+            body_text=body,
+            channel=Channel.EMAIL,
+            attachments=files,
+            team=raw.mailbox.team if raw.mailbox else (follow_up_of.team if follow_up_of else None),
+            language=customer.language or guess_language(parsed),
+        )
+        message = ticket.messages.get()
+        EmailTicket.objects.create(ticket=ticket, mailbox=raw.mailbox, follow_up_of=follow_up_of)
+        appended = False
+    if parsed.message_id:
+        MailMessageId.objects.create(
+            message_id=parsed.message_id,
+            ticket=ticket,
+            ticket_message=message,
+            direction=Direction.INBOUND,
+        )
+    noise = parsed.suppress_auto_response
+    if conf.cc_become_followers() and not noise:
+        _add_followers(ticket, _cc_customers(parsed, sender, ours))
+    mailbox = raw.mailbox or outbox.ticket_mailbox(ticket)
+    wanted = acknowledge and mailbox is not None and mailbox.auto_acknowledge
+    if wanted and not appended and not noise:
+        outbox.acknowledgement_queue(
+            ticket=ticket, customer=customer, address=sender, mailbox=mailbox
+        )
+    return action_for(parsed, appended=appended), ticket, message
+
+
+def _process_locked(raw: RawMessage, *, acknowledge: bool) -> IngestResult:
+    data = read_raw(raw)
+    parsed = parse_message(data)
+    raw.message_id = parsed.message_id[:998]
+    raw.fingerprint = fingerprint(data, parsed)
+    raw.sender = parsed.from_.address[:998]
+    raw.subject = parsed.subject[:998]
+    raw.attempts += 1
+    now = timezone.now()
+    common = ["message_id", "fingerprint", "sender", "subject", "attempts", "processed_at"]
+    raw.processed_at = now
+    earlier = _accept(raw)
+    if earlier is not None:
+        raw.status, raw.action, raw.duplicate_of = (
+            RawStatus.DUPLICATE,
+            IngestAction.DUPLICATE,
+            earlier,
+        )
+        raw.ticket_id, raw.error = earlier.ticket_id, ""
+        raw.save(update_fields=[*common, "status", "action", "duplicate_of", "ticket", "error"])
+        number = earlier.ticket.number if earlier.ticket_id else None
+        return IngestResult(raw.pk, IngestAction.DUPLICATE, number, parsed=parsed)
+    ours = outbox.our_addresses()
+    reason = _ignore_reason(raw, parsed, addresses.normalize(parsed.from_.address), ours)
+    if reason:
+        raw.status, raw.action, raw.error = RawStatus.IGNORED, IngestAction.IGNORED, reason
+        raw.save(update_fields=[*common, "status", "action", "error"])
+        return IngestResult(raw.pk, IngestAction.IGNORED, error=reason, parsed=parsed)
+    action, ticket, message = _deliver(raw, parsed, acknowledge=acknowledge)
+    raw.action, raw.ticket, raw.ticket_message, raw.error = action, ticket, message, ""
+    raw.save(update_fields=[*common, "status", "action", "ticket", "ticket_message", "error"])
+    return IngestResult(raw.pk, action, ticket.number, parsed=parsed)
+
+
+def raw_message_process(raw_message_id: int, *, acknowledge: bool = True) -> IngestResult:
+    """Turn one stored message into ticket data; safe to call any number of times.
+
+    `acknowledge=False` sends no acknowledgement of new tickets (imports of old mail).
+    """
+    try:
+        with transaction.atomic():
+            raw = (
+                RawMessage.objects.select_for_update(of=("self",))
+                .select_related("mailbox")
+                .get(pk=raw_message_id)
+            )
+            if raw.status != RawStatus.RECEIVED:
+                number = raw.ticket.number if raw.ticket_id else None
+                return IngestResult(raw.pk, raw.action, number, raw.error)
+            return _process_locked(raw, acknowledge=acknowledge)
+    except RawMessage.DoesNotExist:
+        return IngestResult(None, IngestAction.FAILED, error="no such message")
+    except Exception as error:
+        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+        logger.warning("mail %s failed: %s", raw_message_id, detail)
+        RawMessage.objects.filter(pk=raw_message_id, status=RawStatus.RECEIVED).update(
+            status=RawStatus.FAILED,
+            action=IngestAction.FAILED,
+            error=(detail + "\n\n" + traceback.format_exc(limit=8))[:10000],
+            processed_at=timezone.now(),
+        )
+        return IngestResult(raw_message_id, IngestAction.FAILED, error=detail)
+
+
+def raw_message_reprocess(*, raw_message: RawMessage) -> IngestResult:
+    """Run a failed message through the pipeline again (after a fix, say)."""
+    RawMessage.objects.filter(pk=raw_message.pk, status=RawStatus.FAILED).update(
+        status=RawStatus.RECEIVED
+    )
+    return raw_message_process(raw_message.pk)
+
+
+def raw_messages_process(ids: Iterable[int], *, acknowledge: bool = True) -> list[IngestResult]:
+    """Process a batch; one failing message never stops the others."""
+    return [raw_message_process(raw_id, acknowledge=acknowledge) for raw_id in ids]
+
+
+def received_ids(limit: int = 500) -> list[int]:
+    """Messages stored but not processed yet, oldest first (a crash left them, say)."""
+    return list(
+        RawMessage.objects.filter(status=RawStatus.RECEIVED)
+        .order_by("received_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def ingest_preview(raw: bytes, *, seen: set[str]) -> IngestResult:
+    """What processing would do with these bytes, without writing anything."""
+    parsed = parse_message(raw)
+    print_ = fingerprint(raw, parsed)
+    duplicate = (
+        print_ in seen
+        or RawMessage.objects.filter(fingerprint=print_, status__in=ACCEPTED_STATUSES).exists()
+    )
+    seen.add(print_)
+    if duplicate:
+        return IngestResult(None, IngestAction.DUPLICATE, parsed=parsed)
+    sender = addresses.normalize(parsed.from_.address)
+    found = threading.ticket_for_message(parsed, sender=sender)
+    if found is not None and found.status == Status.CLOSED and conf.follow_up_closed():
+        found = None
+    number = found.number if found is not None else None
+    return IngestResult(None, action_for(parsed, appended=found is not None), number, parsed=parsed)

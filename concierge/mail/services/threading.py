@@ -1,0 +1,126 @@
+"""Which ticket an incoming message belongs to.
+
+In order: a per-ticket reply address, the Message-IDs it answers (In-Reply-To, then
+References from the newest), and the `[#1234]` token in the subject, which counts
+only when the sender already takes part in that ticket. Never the subject alone.
+"""
+
+from __future__ import annotations
+
+import email
+import re
+from collections.abc import Iterable
+from email import policy
+
+from django.db.models import Q
+
+from concierge.mail import addresses
+from concierge.mail.headers import parse_id_list, parse_message_id
+from concierge.mail.mime import ParsedMessage
+from concierge.mail.models import Direction, MailMessageId
+from concierge.people.models import Customer, IdentityKind
+from concierge.tickets.models import Ticket
+
+SUBJECT_TOKEN = re.compile(r"\[#(\d{1,18})\]")
+REPORT_TYPES = {"message/rfc822", "text/rfc822-headers", "message/global-headers"}
+
+
+def recipient_addresses(parsed: ParsedMessage, envelope_to: Iterable[str] = ()) -> list[str]:
+    """Every address the message was delivered to, envelope and headers alike."""
+    found = [*envelope_to]
+    found += [a.address for a in (*parsed.to, *parsed.cc)]
+    for name in ("Delivered-To", "X-Original-To", "Envelope-To"):
+        found += [value for key, value in parsed.headers if key.lower() == name.lower()]
+    return [addresses.normalize(a) for a in found if a and "@" in a]
+
+
+def bounced_message_ids(parsed: ParsedMessage) -> list[str]:
+    """The Message-IDs of the messages a bounce reports, read from its attached copy."""
+    ids: list[str] = []
+    for attachment in parsed.attachments:
+        if attachment.content_type.lower() not in REPORT_TYPES:
+            continue
+        original = email.message_from_bytes(attachment.content, policy=policy.compat32)
+        ids += [
+            parse_message_id(original.get("Message-ID")),
+            *parse_id_list(original.get("References")),
+        ]
+    return [i for i in ids if i]
+
+
+def referenced_ids(parsed: ParsedMessage) -> list[str]:
+    """The ids this message answers, the most specific first."""
+    ids = [parsed.in_reply_to, *reversed(parsed.references)]
+    if parsed.is_bounce:
+        ids += bounced_message_ids(parsed)
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+def ticket_by_message_ids(ids: list[str]) -> Ticket | None:
+    if not ids:
+        return None
+    rows = {
+        row.message_id: row
+        for row in MailMessageId.objects.filter(message_id__in=ids)
+        .select_related("ticket")
+        .order_by("direction", "-pk")  # our own sent ids first: they cannot be forged by reuse
+    }
+    for message_id in ids:
+        row = rows.get(message_id)
+        if row is not None:
+            return row.ticket
+    return None
+
+
+def _takes_part(ticket: Ticket, sender: str) -> bool:
+    """Whether the sender is the ticket's requester or one of its followers."""
+    customers = Customer.objects.filter(
+        identities__kind=IdentityKind.EMAIL, identities__value=addresses.normalize(sender)
+    )
+    return (
+        Ticket.objects.filter(pk=ticket.pk)
+        .filter(Q(requester__in=customers) | Q(followers__in=customers))
+        .exists()
+    )
+
+
+def _merge_target(ticket: Ticket) -> Ticket:
+    """A merged ticket's conversation goes on in the ticket it was merged into."""
+    seen = {ticket.pk}
+    while ticket.merged_into_id and ticket.merged_into_id not in seen:
+        seen.add(ticket.merged_into_id)
+        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
+    return ticket
+
+
+def ticket_for_message(
+    parsed: ParsedMessage, *, envelope_to: Iterable[str] = (), sender: str = ""
+) -> Ticket | None:
+    found = _find(parsed, envelope_to=envelope_to, sender=sender)
+    return _merge_target(found) if found is not None else None
+
+
+def _find(parsed: ParsedMessage, *, envelope_to: Iterable[str], sender: str) -> Ticket | None:
+    number = addresses.ticket_number_from(recipient_addresses(parsed, envelope_to))
+    if number is not None:
+        ticket = Ticket.objects.filter(number=number).first()
+        if ticket is not None:
+            return ticket
+    ticket = ticket_by_message_ids(referenced_ids(parsed))
+    if ticket is not None:
+        return ticket
+    match = SUBJECT_TOKEN.search(parsed.subject)
+    if match and sender:
+        ticket = Ticket.objects.filter(number=int(match.group(1))).first()
+        if ticket is not None and _takes_part(ticket, sender):
+            return ticket
+    return None
+
+
+def is_our_own_message(message_id: str) -> bool:
+    return (
+        bool(message_id)
+        and MailMessageId.objects.filter(
+            message_id=message_id, direction=Direction.OUTBOUND
+        ).exists()
+    )
