@@ -43,8 +43,6 @@ INSTALLED_APPS = [
     "concierge.sla",
     "concierge.mail",
     "concierge.automation",
-    "concierge.helpcenter",
-    "concierge.search",
 ]
 
 MIDDLEWARE = [
