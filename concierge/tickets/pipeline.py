@@ -16,18 +16,11 @@ from concierge.tickets.models import Channel, EventKind, MessageKind, TicketEven
 
 
 def apply_sla_timers(events: Sequence[TicketEvent]) -> None:
-    """Recompute the SLA timers and due-time columns of each ticket the events changed
-    (concierge.sla.due_times): met and breached targets, pauses, policy changes."""
-    from concierge.sla.due_times import apply_to_events
-
-    apply_to_events(events)
+    """Due times are recomputed here once service levels exist."""
 
 
 def run_triggers(events: Sequence[TicketEvent]) -> None:
-    """Admin-defined triggers, in their order; loop-safe (concierge.automation.triggers)."""
-    from concierge.automation.triggers import run_triggers as run_active_triggers
-
-    run_active_triggers(events)
+    """Admin-defined triggers run here once automation exists."""
 
 
 def route(events: Sequence[TicketEvent]) -> None:
