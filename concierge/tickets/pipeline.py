@@ -16,7 +16,11 @@ from concierge.tickets.models import Channel, EventKind, MessageKind, TicketEven
 
 
 def apply_sla_timers(events: Sequence[TicketEvent]) -> None:
-    """Due times are recomputed here once service levels exist."""
+    """Recompute the SLA timers and due-time columns of each ticket the events changed
+    (concierge.sla.due_times): met and breached targets, pauses, policy changes."""
+    from concierge.sla.due_times import apply_to_events
+
+    apply_to_events(events)
 
 
 def run_triggers(events: Sequence[TicketEvent]) -> None:

@@ -15,6 +15,7 @@ from concierge.sla.models.policies import (
     SlaPolicy,
     SlaPolicyTarget,
 )
+from concierge.sla.models.timers import SlaTimer, TimerState
 
 __all__ = [
     "MAX_TARGET_MINUTES",
@@ -26,6 +27,8 @@ __all__ = [
     "SlaConfigVersion",
     "SlaPolicy",
     "SlaPolicyTarget",
+    "SlaTimer",
+    "TimerState",
     "Weekday",
     "validate_time_zone",
 ]

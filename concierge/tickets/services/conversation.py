@@ -77,6 +77,8 @@ def ticket_create(
             created_at=now,
             updated_at=now,
             last_customer_message_at=None if actor else now,
+            # An agent's ticket starts with the agent's public reply.
+            last_agent_message_at=now if actor else None,
             status=Status.OPEN if actor else Status.NEW,
         )
         if tags:

@@ -125,6 +125,10 @@ def timeline_entry(event: TicketEvent) -> TimelineEntry:
         else:
             summary = _("unticked “%(step)s” of the playbook “%(playbook)s”") % names
         return TimelineEntry(summary=summary, **common)
+    if event.kind == EventKind.SLA_BREACHED:
+        from concierge.sla.display import breach_summary  # the SLA app builds on tickets
+
+        return TimelineEntry(summary=breach_summary(event), **common)
     # Field, tag and follower changes: the value before and after.
     # No verb here: "Aino · Status: Open → Solved" reads the same in every language.
     return TimelineEntry(
