@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import email
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email import policy
+from email.message import Message
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from concierge.mail.models import Mailbox, RawSource
 from concierge.mail.services.ingest import IngestResult, raw_message_process, raw_message_store
@@ -33,3 +39,57 @@ def ingest(
             return raw_message_process(stored.pk)
 
     return run
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    content: bytes
+
+    @property
+    def message(self) -> Message:
+        return email.message_from_bytes(self.content, policy=policy.default)
+
+
+class Sink:
+    """A real SMTP server that keeps what it receives (the customer's mail server)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.received: list[Received] = []
+        self.controller: Controller | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+        )
+        return "250 OK"
+
+    def start(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_sink(settings: Any) -> Iterator[Sink]:
+    """Outgoing mail goes through Django's SMTP backend to a real SMTP server."""
+    sink = Sink(free_port())
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_TIMEOUT = 5
+    sink.start()
+    yield sink
+    sink.stop()

@@ -48,7 +48,8 @@ def build(
     for filename, content_type, content in attachments:
         maintype, subtype = content_type.split("/", 1)
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
-    return message.as_bytes()
+    # Mail travels with CRLF line ends; stored messages are compared byte for byte.
+    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
 
 
 def message_id_of(raw: bytes) -> str:
