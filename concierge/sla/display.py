@@ -15,10 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from concierge.sla.models import Metric
+from concierge.sla.queries import SOON
 from concierge.tickets.models import Ticket, TicketEvent
-
-#: A target due within this is shown as urgent (and listed in "breaching within the hour").
-SOON = timedelta(hours=1)
 
 METRIC_NAMES = {
     Metric.FIRST_RESPONSE: gettext_lazy("first response"),
@@ -73,6 +71,47 @@ def due_badge(ticket: Ticket, now: datetime | None = None) -> DueBadge | None:
     text = _("due in %(time)s") % {"time": format_duration(due - now)}
     state = "soon" if due - now <= SOON else "later"
     return DueBadge(text=text, state=state, target=target, due_at=due)
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """One running target of a ticket, for the ticket page: "First response: due in 25 min"."""
+
+    label: str
+    text: str
+    state: str
+    due_at: datetime
+
+
+TARGET_LABELS = {
+    Metric.FIRST_RESPONSE: gettext_lazy("First response"),
+    Metric.NEXT_RESPONSE: gettext_lazy("Next response"),
+    Metric.RESOLUTION: gettext_lazy("Resolution"),
+}
+
+
+def target_lines(ticket: Ticket, now: datetime | None = None) -> list[TargetLine]:
+    """Every target still to be met, soonest first; empty while paused (see `due_badge`)."""
+    now = now or timezone.now()
+    if ticket.sla_paused_at is not None:
+        return []
+    columns = {
+        Metric.FIRST_RESPONSE: ticket.first_response_due_at,
+        Metric.NEXT_RESPONSE: ticket.next_response_due_at,
+        Metric.RESOLUTION: ticket.resolution_due_at,
+    }
+    lines = []
+    for metric, due in columns.items():
+        if due is None:
+            continue
+        if due <= now:
+            text = _("breached %(time)s ago") % {"time": format_duration(now - due)}
+            state = "breached"
+        else:
+            text = _("due in %(time)s") % {"time": format_duration(due - now)}
+            state = "soon" if due - now <= SOON else "later"
+        lines.append(TargetLine(str(TARGET_LABELS[metric]), text, state, due))
+    return sorted(lines, key=lambda line: line.due_at)
 
 
 def next_metric(ticket: Ticket) -> str | None:

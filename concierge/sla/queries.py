@@ -1,13 +1,19 @@
-"""Reads of business-hours calendars, shared by the SLA engine, the CLI and (later) pages."""
+"""Reads of service levels shared by the SLA engine, the CLI, the pages and the inbox."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from concierge.sla.calendar import Calendar, CalendarError, DayInterval, HolidayRule
 from concierge.sla.models import BusinessCalendar, BusinessInterval, Holiday
+from concierge.tickets.models import Ticket
+
+#: A target due within this is "breaching soon": the inbox view and the badge's colour.
+SOON = timedelta(hours=1)
 
 
 def calendars_with_rules(names: Sequence[str] | None = None) -> QuerySet[BusinessCalendar]:
@@ -51,3 +57,23 @@ def calendar_value(calendar: BusinessCalendar) -> Calendar:
 def calendar_value_by_name(name: str) -> Calendar:
     """The `Calendar` stored under `name`; raises `BusinessCalendar.DoesNotExist`."""
     return calendar_value(calendars_with_rules([name]).get())
+
+
+# --- tickets by due time -------------------------------------------------------------------------
+
+#: Inbox filter values of the "sla" key (set by built-in views only).
+SLA_FILTERS = ("breaching", "breached")
+
+
+def apply_sla_filter(
+    tickets: QuerySet[Ticket], values: Sequence[str], now: datetime | None = None
+) -> QuerySet[Ticket]:
+    """Narrow tickets by their next due time: "breaching" is due within the hour and not
+    yet late, "breached" is past due. Both follow the partial index on the column."""
+    now = now or timezone.now()
+    condition = Q()
+    if "breaching" in values:
+        condition |= Q(sla_next_due_at__gte=now, sla_next_due_at__lt=now + SOON)
+    if "breached" in values:
+        condition |= Q(sla_next_due_at__lt=now)
+    return tickets.filter(condition) if condition else tickets.none()

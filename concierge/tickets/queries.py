@@ -120,7 +120,11 @@ SORTS: dict[str, tuple[str, bool]] = {
     "-priority": ("priority", True),
     "-number": ("number", True),
     "number": ("number", False),
+    "sla_next_due_at": ("sla_next_due_at", False),
 }
+# Sorts on a column that is empty for most tickets (no SLA clock running): tickets with a
+# value come first in order, then the others by id (see `_nulls_last_rows`).
+NULLS_LAST_SORTS = {"sla_next_due_at"}
 SORT_LABELS = {
     "-updated_at": _("Recently updated"),
     "updated_at": _("Least recently updated"),
@@ -129,6 +133,7 @@ SORT_LABELS = {
     "-priority": _("Highest priority"),
     "-number": _("Number, descending"),
     "number": _("Number, ascending"),
+    "sla_next_due_at": _("Next SLA due time"),
 }
 
 
@@ -149,6 +154,9 @@ BUILTIN_VIEWS = {
         BuiltinView("open", _("All open"), {"status": [Status.NEW, Status.OPEN]}),
         BuiltinView("pending", _("Pending"), {"status": [Status.PENDING]}),
         BuiltinView("solved", _("Recently solved"), {"status": [Status.SOLVED]}),
+        BuiltinView(
+            "breaching", _("Breaching within the hour"), {"sla": ["breaching"]}, "sla_next_due_at"
+        ),
         BuiltinView("all", _("All tickets"), {}),
     )
 }
@@ -198,6 +206,11 @@ def apply_filters(
             tickets = tickets.filter(ticket_type__in=values)
         else:
             tickets = tickets.filter(**{f"{key}__in": values})
+    if filters.get("sla"):
+        # Set only by the built-in SLA view: due times relative to the moment of asking.
+        from concierge.sla.queries import apply_sla_filter
+
+        tickets = apply_sla_filter(tickets, filters["sla"])
     return tickets
 
 
@@ -213,7 +226,9 @@ def decode_cursor(cursor: str, column: str) -> tuple[Any, int] | None:
     try:
         value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         pk = int(pk)
-        if column.endswith("_at"):
+        if value is None and column in NULLS_LAST_SORTS:
+            pass  # past the tickets that have a value
+        elif column.endswith("_at"):
             value = parse_datetime(value)
             if value is None:
                 return None
@@ -245,6 +260,9 @@ def inbox_page(
     column, descending = SORTS[sort]
     tickets = apply_filters(tickets_visible_to(user), user, filters)
     position = decode_cursor(cursor, column) if cursor else None
+    if sort in NULLS_LAST_SORTS:
+        rows = _nulls_last_rows(tickets, column, position, page_size + 1)
+        return _nulls_last_page(rows, column, page_size, sort, filters)
     if position is not None:
         value, pk = position
         op = "lt" if descending else "gt"
@@ -262,6 +280,45 @@ def inbox_page(
         rows = rows[:page_size]
         last = rows[-1]
         next_cursor = encode_cursor(getattr(last, column), last.pk)
+    return InboxPage(tickets=rows, next_cursor=next_cursor, sort=sort, filters=filters)
+
+
+def _nulls_last_rows(
+    tickets: QuerySet[Ticket], column: str, position: tuple[Any, int] | None, limit: int
+) -> list[Ticket]:
+    """Tickets with a value in `column` in ascending order, then those without by id.
+
+    Two queries that each follow an index, where one NULLS LAST sort could use neither
+    the partial index of the column (PostgreSQL) nor any index for deep pages (SQLite).
+    """
+    tickets = tickets.select_related("requester", "assignee", "team").prefetch_related(
+        "tags", Prefetch("requester__identities")
+    )
+    rows: list[Ticket] = []
+    if position is None or position[0] is not None:
+        with_value = tickets.filter(**{f"{column}__isnull": False})
+        if position is not None:
+            value, pk = position
+            with_value = with_value.filter(
+                Q(**{f"{column}__gt": value}) | Q(**{column: value, "id__gt": pk})
+            )
+        rows = list(with_value.order_by(column, "id")[:limit])
+        position = None
+    if len(rows) < limit:
+        without = tickets.filter(**{f"{column}__isnull": True})
+        if position is not None:
+            without = without.filter(id__gt=position[1])
+        rows += list(without.order_by("id")[: limit - len(rows)])
+    return rows
+
+
+def _nulls_last_page(
+    rows: list[Ticket], column: str, page_size: int, sort: str, filters: dict[str, list[str]]
+) -> InboxPage:
+    next_cursor = None
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        next_cursor = encode_cursor(getattr(rows[-1], column), rows[-1].pk)
     return InboxPage(tickets=rows, next_cursor=next_cursor, sort=sort, filters=filters)
 
 

@@ -280,7 +280,14 @@ def test_every_built_in_view_holds_the_right_tickets(statuses, agent, view, expe
 
 
 def test_view_counts_match_the_views(statuses, agent):
-    assert view_counts(agent) == {"mine": 2, "unassigned": 2, "open": 2, "pending": 1, "solved": 1}
+    assert view_counts(agent) == {
+        "mine": 2,
+        "unassigned": 2,
+        "open": 2,
+        "pending": 1,
+        "solved": 1,
+        "breaching": 0,
+    }
 
 
 def test_a_view_shows_only_tickets_the_viewer_may_see(statuses, outsider):
@@ -291,6 +298,7 @@ def test_a_view_shows_only_tickets_the_viewer_may_see(statuses, outsider):
         "open": 0,
         "pending": 0,
         "solved": 0,
+        "breaching": 0,
     }
 
 
