@@ -230,4 +230,4 @@ def render_macro_text(text: str, *, ticket: Ticket, agent: User, language: str) 
         return text
     with translation.override(language or settings.LANGUAGE_CODE):
         context = Context(placeholder_values(ticket=ticket, agent=agent), autoescape=False)
-        return template.render(context).strip()
+        return template.render(context).replace("\r\n", "\n").strip()
