@@ -2,10 +2,9 @@
 
 from django.urls import URLPattern, URLResolver
 
-from concierge.automation import macros_urls, triggers_urls
+from concierge.automation import macros_urls
 
 app_name = "automation"
 
 urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += macros_urls.urlpatterns
-urlpatterns += triggers_urls.urlpatterns
