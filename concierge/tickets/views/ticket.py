@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -10,10 +12,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from concierge.automation.macros_queries import macro_for_user
+from concierge.automation.macros_services import macro_reply
 from concierge.tickets.forms import ReplyForm
 from concierge.tickets.models import Ticket
 from concierge.tickets.queries import ticket_for_user
-from concierge.tickets.services import NotAllowedError, StaleTicketError, ticket_reply
+from concierge.tickets.services import (
+    NotAllowedError,
+    SolveBlockedError,
+    StaleTicketError,
+    ticket_reply,
+)
 from concierge.tickets.views.access import agent_required, refuse
 from concierge.tickets.views.display import posted_state, ticket_context
 
@@ -59,8 +68,11 @@ def reply(request: HttpRequest, number: int) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES, user=user)
     if not form.is_valid():
         return _render_composer(request, ticket, form, status=422)
+    # A macro applied in the composer goes out with the message: its changes and tags too.
+    macro_id = request.POST.get("macro")
+    send = partial(macro_reply, macro=macro_for_user(user, macro_id)) if macro_id else ticket_reply
     try:
-        message = ticket_reply(
+        message = send(
             ticket=ticket,
             author=user,
             body_text=form.cleaned_data["body"],
@@ -75,6 +87,9 @@ def reply(request: HttpRequest, number: int) -> HttpResponse:
         return _render_composer(
             request, ticket_for_user(user, number), form, status=409, stale=True
         )
+    except SolveBlockedError as error:
+        form.add_error("status", str(error))
+        return _render_composer(request, ticket, form, status=422)
     except NotAllowedError as error:
         return refuse(request, str(error))
     except ValidationError as error:
