@@ -18,6 +18,7 @@ from concierge.tickets.models import Ticket
 from concierge.tickets.queries import ticket_for_user, tickets_visible_to
 from concierge.tickets.services import (
     NotAllowedError,
+    SolveBlockedError,
     ticket_bulk_merge,
     ticket_bulk_update,
 )
@@ -76,6 +77,9 @@ def bulk_update(request: HttpRequest) -> HttpResponse:
                 ngettext("Updated %(count)d ticket.", "Updated %(count)d tickets.", changed)
                 % {"count": changed},
             )
+    except SolveBlockedError as error:
+        # The tickets before this one were changed; the message names the one that stopped.
+        messages.error(request, str(error))
     except NotAllowedError as error:
         return refuse(request, str(error))
     return redirect(back)

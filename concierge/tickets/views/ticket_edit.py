@@ -14,6 +14,7 @@ from concierge.tickets.models import Ticket
 from concierge.tickets.queries import message_for_user, ticket_for_user
 from concierge.tickets.services import (
     NotAllowedError,
+    SolveBlockedError,
     StaleTicketError,
     message_split,
     ticket_merge,
@@ -84,6 +85,9 @@ def update_properties(request: HttpRequest, number: int) -> HttpResponse:
         return _render_properties(
             request, ticket_for_user(user, number), status=409, stale_form=form
         )
+    except SolveBlockedError as error:
+        form.add_error("status", str(error))
+        return _render_properties(request, ticket, form=form, status=422)
     except NotAllowedError as error:
         return refuse(request, str(error))
     if not request.htmx:
