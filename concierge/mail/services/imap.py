@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from concierge.mail import conf
+from concierge.mail.imap_utf7 import decode_folder, encode_folder
 from concierge.mail.models import (
     AfterProcessing,
     ImapAuth,
@@ -72,8 +73,9 @@ def _check(response: tuple[str, list[object]], what: str) -> list[object]:
 
 
 def _quote(folder: str) -> str:
-    """Folder names go to the server quoted (they may contain spaces)."""
-    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """Folder names go to the server encoded and quoted (they may contain spaces)."""
+    encoded = encode_folder(folder)
+    return '"' + encoded.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def oauth2_access_token(mailbox: Mailbox) -> str:
@@ -141,7 +143,8 @@ def folder_names(client: imaplib.IMAP4) -> list[str]:
         match = re.match(rb'\(.*?\) (?:"[^"]*"|NIL) (.+)$', line)
         if match:
             name = match.group(1).decode("utf-8", "replace")
-            names.append(name[1:-1].replace('\\"', '"') if name.startswith('"') else name)
+            name = name[1:-1].replace('\\"', '"') if name.startswith('"') else name
+            names.append(decode_folder(name))
     return names
 
 

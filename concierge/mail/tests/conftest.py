@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import os
 import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -93,3 +94,37 @@ def smtp_sink(settings: Any) -> Iterator[Sink]:
     sink.start()
     yield sink
     sink.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[Any]:
+    """A real Dovecot for the whole run; each test signs in as a user of its own."""
+    from concierge.mail.tests import dovecot
+
+    if not os.path.exists(dovecot.DOVECOT):
+        pytest.skip("the dovecot binary is absent: apt-get install dovecot-imapd")
+    server = dovecot.start([f"desk{number}" for number in range(200)])
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap_account(dovecot_server: Any) -> str:
+    return dovecot_server.next_user()
+
+
+@pytest.fixture
+def imap_mailbox(mailbox: Mailbox, dovecot_server: Any, imap_account: str) -> Mailbox:
+    """The support mailbox, fetched by IMAP from the test's own Dovecot account."""
+    from concierge.mail.models import ImapSecurity
+
+    mailbox.imap_enabled = True
+    mailbox.imap_host = "127.0.0.1"
+    mailbox.imap_port = dovecot_server.port
+    mailbox.imap_security = ImapSecurity.NONE
+    mailbox.imap_username = imap_account
+    mailbox.imap_password = "imap-secret"
+    mailbox.imap_folders = ["INBOX"]
+    mailbox.auto_acknowledge = False
+    mailbox.save()
+    return mailbox

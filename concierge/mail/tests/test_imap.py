@@ -1,0 +1,199 @@
+"""Specification of IMAP fetching, against a real Dovecot server."""
+
+from __future__ import annotations
+
+import pytest
+
+from concierge.mail.models import (
+    AfterProcessing,
+    ImapSecurity,
+    MailboxFolderState,
+    RawMessage,
+    RawSource,
+    RawStatus,
+)
+from concierge.mail.services.imap import mailbox_poll, mailbox_test_connection
+from concierge.mail.tests.messages import build
+from concierge.tickets.models import Message, Ticket
+
+
+def messages(count: int, prefix: str = "m") -> list[bytes]:
+    return [
+        build(message_id=f"{prefix}{n}@example.com", subject=f"Question {n}", body=f"Body {n}")
+        for n in range(count)
+    ]
+
+
+def test_it_fetches_new_mail_into_tickets_and_marks_it_read(
+    imap_mailbox, dovecot_server, imap_account
+):
+    for raw in messages(3):
+        dovecot_server.append(imap_account, raw)
+
+    result = mailbox_poll(imap_mailbox)
+
+    assert (result.fetched, result.processed, result.failed, result.error) == (3, 3, 0, "")
+    assert Ticket.objects.count() == 3
+    assert set(RawMessage.objects.values_list("source", "status")) == {
+        (RawSource.IMAP, RawStatus.PROCESSED)
+    }
+    assert dovecot_server.folder_uids(imap_account, criteria="UNSEEN") == []
+    assert len(dovecot_server.folder_uids(imap_account)) == 3  # the mail stays on the server
+    state = MailboxFolderState.objects.get(mailbox=imap_mailbox, folder="INBOX")
+    assert state.last_uid == 3
+    assert state.uidvalidity
+    imap_mailbox.refresh_from_db()
+    assert imap_mailbox.last_polled_at is not None
+    assert imap_mailbox.last_poll_error == ""
+
+
+def test_it_resumes_after_the_last_uid(imap_mailbox, dovecot_server, imap_account):
+    dovecot_server.append(imap_account, messages(1, "a")[0])
+    mailbox_poll(imap_mailbox)
+
+    assert mailbox_poll(imap_mailbox).fetched == 0
+    # After the first run every new message counts, even one another client already read.
+    dovecot_server.append(imap_account, messages(1, "b")[0], flags=r"(\Seen)")
+    result = mailbox_poll(imap_mailbox)
+
+    assert result.fetched == 1
+    assert Ticket.objects.count() == 2
+
+
+def test_the_first_run_takes_only_unread_mail(imap_mailbox, dovecot_server, imap_account):
+    old, new = messages(2)
+    dovecot_server.append(imap_account, old, flags=r"(\Seen)")
+    dovecot_server.append(imap_account, new)
+
+    assert mailbox_poll(imap_mailbox).fetched == 1
+    assert Message.objects.get().body_text == "Body 1"
+
+
+def test_it_can_move_fetched_mail_to_another_folder(imap_mailbox, dovecot_server, imap_account):
+    imap_mailbox.after_processing = AfterProcessing.MOVE
+    imap_mailbox.move_to_folder = "Archive"
+    imap_mailbox.save()
+    for raw in messages(2):
+        dovecot_server.append(imap_account, raw)
+
+    mailbox_poll(imap_mailbox)
+
+    assert dovecot_server.folder_uids(imap_account) == []
+    assert len(dovecot_server.folder_uids(imap_account, "Archive")) == 2
+
+
+def test_it_deletes_fetched_mail_only_when_told_to(imap_mailbox, dovecot_server, imap_account):
+    imap_mailbox.after_processing = AfterProcessing.DELETE
+    imap_mailbox.save()
+    dovecot_server.append(imap_account, messages(1)[0])
+
+    mailbox_poll(imap_mailbox)
+
+    assert dovecot_server.folder_uids(imap_account) == []
+    assert RawMessage.objects.count() == 1  # the raw copy is ours now
+
+
+def test_several_folders_are_fetched(imap_mailbox, dovecot_server, imap_account):
+    imap_mailbox.imap_folders = ["INBOX", "Kundendienst Türkiye"]
+    imap_mailbox.save()
+    dovecot_server.append(imap_account, messages(1, "inbox")[0])
+    dovecot_server.append(imap_account, messages(1, "other")[0], folder="Kundendienst Türkiye")
+
+    assert mailbox_poll(imap_mailbox).fetched == 2
+
+
+def test_a_renumbered_folder_is_read_again_without_doubling_anything(
+    imap_mailbox, dovecot_server, imap_account
+):
+    imap_mailbox.imap_folders = ["Support"]
+    imap_mailbox.save()
+    batch = messages(2)
+    for raw in batch:
+        dovecot_server.append(imap_account, raw, folder="Support")
+    mailbox_poll(imap_mailbox)
+    # Deleting and re-creating a folder gives it a new UIDVALIDITY, like a server migration.
+    client = dovecot_server.client(imap_account)
+    client.delete('"Support"')
+    client.logout()
+    for raw in [*batch, messages(1, "new")[0]]:
+        dovecot_server.append(imap_account, raw, folder="Support")
+
+    result = mailbox_poll(imap_mailbox)
+
+    assert result.fetched == 3
+    assert Ticket.objects.count() == 3
+    assert RawMessage.objects.filter(status=RawStatus.DUPLICATE).count() == 2
+
+
+def test_a_message_that_fails_is_kept_and_the_others_go_on(
+    imap_mailbox, dovecot_server, imap_account
+):
+    dovecot_server.append(imap_account, b"Subject: who am I\r\n\r\nno sender\r\n")
+    dovecot_server.append(imap_account, messages(1)[0])
+
+    result = mailbox_poll(imap_mailbox)
+
+    assert (result.fetched, result.processed, result.failed) == (2, 1, 1)
+    assert RawMessage.objects.filter(status=RawStatus.FAILED).count() == 1
+    assert Ticket.objects.count() == 1
+
+
+def test_a_wrong_password_is_recorded_on_the_mailbox(imap_mailbox):
+    imap_mailbox.imap_password = "wrong"
+    imap_mailbox.save()
+
+    result = mailbox_poll(imap_mailbox)
+
+    assert "sign-in failed" in result.error
+    imap_mailbox.refresh_from_db()
+    assert "sign-in failed" in imap_mailbox.last_poll_error
+
+
+def test_test_connection_reports_success_and_missing_folders(imap_mailbox):
+    worked, detail = mailbox_test_connection(imap_mailbox)
+    assert worked, detail
+    assert "INBOX" in detail
+
+    imap_mailbox.imap_folders = ["INBOX", "Nowhere"]
+    worked, detail = mailbox_test_connection(imap_mailbox)
+    assert not worked
+    assert "Nowhere" in detail
+
+
+def test_test_connection_reports_a_server_that_is_not_there(imap_mailbox):
+    from concierge.mail.tests.conftest import free_port
+
+    imap_mailbox.imap_port = free_port()
+    worked, detail = mailbox_test_connection(imap_mailbox)
+
+    assert not worked
+    assert "cannot connect" in detail
+
+
+@pytest.mark.parametrize("security", [ImapSecurity.TLS, ImapSecurity.STARTTLS])
+def test_it_fetches_over_tls_and_starttls(
+    security, imap_mailbox, dovecot_server, imap_account, settings
+):
+    settings.MAIL_TLS_CA_FILE = str(dovecot_server.ca_file)
+    imap_mailbox.imap_security = security
+    imap_mailbox.imap_host = "localhost"
+    if security == ImapSecurity.TLS:
+        imap_mailbox.imap_port = dovecot_server.tls_port
+    imap_mailbox.save()
+    dovecot_server.append(imap_account, messages(1)[0])
+
+    result = mailbox_poll(imap_mailbox)
+
+    assert (result.fetched, result.error) == (1, "")
+
+
+def test_tls_refuses_a_certificate_nobody_vouches_for(imap_mailbox, dovecot_server):
+    imap_mailbox.imap_security = ImapSecurity.TLS
+    imap_mailbox.imap_host = "localhost"
+    imap_mailbox.imap_port = dovecot_server.tls_port
+    imap_mailbox.save()
+
+    worked, detail = mailbox_test_connection(imap_mailbox)
+
+    assert not worked
+    assert "CERTIFICATE_VERIFY_FAILED" in detail
