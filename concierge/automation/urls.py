@@ -2,9 +2,10 @@
 
 from django.urls import URLPattern, URLResolver
 
-from concierge.automation import macros_urls
+from concierge.automation import macros_urls, triggers_urls
 
 app_name = "automation"
 
 urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += macros_urls.urlpatterns
+urlpatterns += triggers_urls.urlpatterns

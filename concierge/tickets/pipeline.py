@@ -24,7 +24,10 @@ def apply_sla_timers(events: Sequence[TicketEvent]) -> None:
 
 
 def run_triggers(events: Sequence[TicketEvent]) -> None:
-    """Admin-defined triggers run here once automation exists."""
+    """Admin-defined triggers, in their order; loop-safe (concierge.automation.triggers)."""
+    from concierge.automation.triggers import run_triggers as run_active_triggers
+
+    run_active_triggers(events)
 
 
 def route(events: Sequence[TicketEvent]) -> None:

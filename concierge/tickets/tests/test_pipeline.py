@@ -25,6 +25,7 @@ DOCUMENTED_ORDER = [
     "notify",
     "broadcast",
     "send_webhooks",
+    "index_for_search",
 ]
 
 
