@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("concierge.people.urls")),
     path("", include("concierge.tickets.urls")),
+    path("", include("concierge.mail.urls")),
     path("", include("concierge.automation.urls")),
     path("portal/", include("concierge.portal.urls")),
 ]
