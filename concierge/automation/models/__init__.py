@@ -4,5 +4,6 @@ Django finds them (triggers, time rules, routing, macros, playbooks)."""
 from concierge.automation.models import (  # noqa: F401
     macros,
     playbooks,
+    rules,
     triggers,
 )
