@@ -12,7 +12,9 @@ urlpatterns = [
     path("", include("concierge.tickets.urls")),
     path("", include("concierge.mail.urls")),
     path("", include("concierge.automation.urls")),
+    path("", include("concierge.sla.urls")),
     path("portal/", include("concierge.portal.urls")),
+    path("help/", include("concierge.helpcenter.urls")),
 ]
 
 if not settings.PRODUCTION:

@@ -5,11 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
+from concierge.people.models import User
+from concierge.people.queries import admin_or_404
 from concierge.sla.calendar import Calendar, CalendarError, DayInterval, HolidayRule
-from concierge.sla.models import BusinessCalendar, BusinessInterval, Holiday
+from concierge.sla.models import (
+    BusinessCalendar,
+    BusinessInterval,
+    Holiday,
+    SlaPolicy,
+    SlaPolicyTarget,
+)
 from concierge.tickets.models import Ticket
 
 #: A target due within this is "breaching soon": the inbox view and the badge's colour.
@@ -77,3 +86,50 @@ def apply_sla_filter(
     if "breached" in values:
         condition |= Q(sla_next_due_at__lt=now)
     return tickets.filter(condition) if condition else tickets.none()
+
+
+# --- settings pages ------------------------------------------------------------------------------
+
+
+def calendar_for_admin(user: User, pk: int) -> BusinessCalendar:
+    """A calendar an admin opens in the settings; 404 for everyone else and for none."""
+    admin_or_404(user)
+    try:
+        return calendars_with_rules().get(pk=pk)
+    except (BusinessCalendar.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def calendars_for_list() -> QuerySet[BusinessCalendar]:
+    """Calendars with how many opening intervals, holidays and policies each has."""
+    return BusinessCalendar.objects.annotate(
+        interval_count=Count("intervals", distinct=True),
+        holiday_count=Count("holidays", distinct=True),
+        policy_count=Count("policies", distinct=True),
+    ).order_by("name")
+
+
+def policy_for_admin(user: User, pk: int) -> SlaPolicy:
+    admin_or_404(user)
+    try:
+        return (
+            SlaPolicy.objects.select_related("calendar")
+            .prefetch_related("targets", "organizations", "teams", "tags")
+            .get(pk=pk)
+        )
+    except (SlaPolicy.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def policies_for_list() -> list[SlaPolicy]:
+    """Every policy in order, with what its row shows, in a fixed number of queries."""
+    return list(
+        SlaPolicy.objects.select_related("calendar")
+        .prefetch_related(
+            Prefetch("targets", queryset=SlaPolicyTarget.objects.order_by("-priority")),
+            "organizations",
+            "teams",
+            "tags",
+        )
+        .order_by("position", "id")
+    )

@@ -2,10 +2,14 @@
 
 from concierge.sla.services.calendars import (
     CalendarExistsError,
+    CalendarInUseError,
     HolidayImportResult,
     calendar_add_holidays,
+    calendar_delete,
     calendar_save,
+    calendar_update,
     calendars_import,
+    holiday_remove,
 )
 from concierge.sla.services.policies import (
     PolicyDraft,
@@ -17,11 +21,15 @@ from concierge.sla.services.policies import (
 
 __all__ = [
     "CalendarExistsError",
+    "CalendarInUseError",
     "HolidayImportResult",
     "PolicyDraft",
     "calendar_add_holidays",
+    "calendar_delete",
     "calendar_save",
+    "calendar_update",
     "calendars_import",
+    "holiday_remove",
     "policy_create",
     "policy_delete",
     "policy_move",

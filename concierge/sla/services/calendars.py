@@ -129,3 +129,68 @@ def calendar_add_holidays(
         if created or renamed:
             config_changed()
     return HolidayImportResult(created=created, renamed=renamed, unchanged=unchanged)
+
+
+class CalendarInUseError(CalendarError):
+    """Policies count their targets in this calendar, so it cannot be deleted."""
+
+
+def calendar_update(
+    *, stored: BusinessCalendar, name: str, time_zone: str, is_24_7: bool, week: Calendar
+) -> BusinessCalendar:
+    """Rename a calendar, change its time zone and weekly hours; its holidays stay.
+
+    `week` is a validated calendar value whose weekly hours are taken (its name and
+    holidays are ignored). Raises `CalendarError` when the result is not a valid calendar
+    (a 24/7 calendar with holidays) and `CalendarExistsError` when the name is taken.
+    """
+    with transaction.atomic():
+        stored = BusinessCalendar.objects.select_for_update().get(pk=stored.pk)
+        holidays = [HolidayRule(h.date, h.name, h.yearly) for h in stored.holidays.all()]
+        Calendar.build(
+            name=name,
+            time_zone=time_zone,
+            week=dict(enumerate(week.week)),
+            holidays=holidays,
+            always_open=is_24_7,
+        )  # validates the combination before anything is written
+        if BusinessCalendar.objects.filter(name=name).exclude(pk=stored.pk).exists():
+            raise CalendarExistsError(f'a calendar named "{name}" exists already')
+        stored.name = name
+        stored.time_zone = time_zone
+        stored.is_24_7 = is_24_7
+        stored.save(update_fields=["name", "time_zone", "is_24_7", "updated_at"])
+        stored.intervals.all().delete()
+        BusinessInterval.objects.bulk_create(
+            BusinessInterval(
+                calendar=stored,
+                weekday=weekday,
+                start_minute=interval.start_minute,
+                end_minute=interval.end_minute,
+            )
+            for weekday, intervals in enumerate(week.week)
+            for interval in intervals
+        )
+        config_changed()
+    return stored
+
+
+def calendar_delete(*, stored: BusinessCalendar) -> None:
+    """Delete a calendar that no policy uses."""
+    with transaction.atomic():
+        names = list(stored.policies.values_list("name", flat=True))
+        if names:
+            raise CalendarInUseError(
+                f'the calendar "{stored.name}" is used by the policies {", ".join(names)}'
+            )
+        stored.delete()
+        config_changed()
+
+
+def holiday_remove(*, stored: BusinessCalendar, holiday_id: int) -> bool:
+    """Remove one holiday; returns whether there was one to remove."""
+    with transaction.atomic():
+        deleted, _ = Holiday.objects.filter(calendar=stored, pk=holiday_id).delete()
+        if deleted:
+            config_changed()
+    return bool(deleted)

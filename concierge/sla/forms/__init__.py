@@ -1,0 +1,1 @@
+"""Forms of the SLA settings pages, one module per page."""

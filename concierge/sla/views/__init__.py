@@ -1,0 +1,1 @@
+"""The SLA settings pages (admins only) and the escalation notices of agents."""
