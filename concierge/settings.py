@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "concierge.sla",
     "concierge.mail",
     "concierge.automation",
+    "concierge.helpcenter",
+    "concierge.search",
 ]
 
 MIDDLEWARE = [

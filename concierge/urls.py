@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("concierge.automation.urls")),
     path("", include("concierge.sla.urls")),
     path("portal/", include("concierge.portal.urls")),
+    path("help/", include("concierge.helpcenter.urls")),
 ]
 
 if not settings.PRODUCTION:

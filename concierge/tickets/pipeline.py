@@ -66,6 +66,15 @@ def send_webhooks(events: Sequence[TicketEvent]) -> None:
     """Outgoing webhooks are queued here once the API exists."""
 
 
+def index_for_search(events: Sequence[TicketEvent]) -> None:
+    """Re-index each changed ticket for agents' search (concierge.search.services), in
+    the same transaction so a search right after the change finds it; a failure here
+    never undoes the change itself."""
+    from concierge.search.services import tickets_index_safely
+
+    tickets_index_safely(ticket_ids=list(dict.fromkeys(event.ticket_id for event in events)))
+
+
 STEPS: list[Callable[[Sequence[TicketEvent]], None]] = [
     apply_sla_timers,
     run_triggers,
@@ -73,6 +82,7 @@ STEPS: list[Callable[[Sequence[TicketEvent]], None]] = [
     notify,
     broadcast,
     send_webhooks,
+    index_for_search,
 ]
 
 

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
+from concierge.helpcenter.deflection import contact_form_submitted
 from concierge.portal.forms import HONEYPOT_FIELD, ContactForm
 from concierge.portal.queries import recent_open_requests
 from concierge.portal.services import contact_request_submit
@@ -78,6 +79,7 @@ def contact(request: HttpRequest) -> HttpResponse:
                 customer=customer,
             )
             _remember_submission(request, ticket.number)
+            contact_form_submitted(request.session)
             return redirect("portal:contact_done", number=ticket.number)
     return render(request, "portal/contact.html", {"form": form, "customer": customer})
 

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from concierge.helpcenter.views import authoring, portal, team
+
+app_name = "helpcenter"
+
+urlpatterns = [
+    path("", portal.home, name="home"),
+    path("search/", portal.search, name="search"),
+    path("suggest/", portal.suggestions, name="suggest"),
+    path("sitemap.xml", portal.sitemap, name="sitemap"),
+    path("categories/<str:slug>/", portal.category, name="category"),
+    path("sections/<int:pk>/", portal.section, name="section"),
+    path("articles/<int:pk>/", portal.article_short, name="article_short"),
+    path("files/<int:pk>/<str:filename>", portal.attachment, name="file"),
+    path("<str:language>/articles/<int:pk>/", portal.article, name="article_no_slug"),
+    path("<str:language>/articles/<int:pk>/feedback/", portal.feedback, name="feedback"),
+    path("<str:language>/articles/<int:pk>/<str:slug>/", portal.article, name="article"),
+    # The team's pages.
+    path("manage/", authoring.manage, name="manage"),
+    path("manage/new/", authoring.new, name="new"),
+    path("manage/preview/", authoring.preview, name="preview"),
+    path("manage/insights/", team.insights, name="insights"),
+    path("manage/structure/", team.structure, name="structure"),
+    path("manage/<int:pk>/settings/", authoring.article_settings, name="settings"),
+    path("manage/<int:pk>/<str:language>/", authoring.edit, name="edit"),
+    path("manage/<int:pk>/<str:language>/status/", authoring.status, name="status"),
+    path("manage/<int:pk>/<str:language>/files/", authoring.upload, name="upload"),
+    path(
+        "manage/<int:pk>/<str:language>/versions/<int:number>/",
+        authoring.version,
+        name="version",
+    ),
+]

@@ -1,0 +1,58 @@
+"""What both private backends offer the public face in `search.queries`.
+
+A backend turns parsed clauses into its database's full-text query, finds the best
+matches among the rows a caller may see (the visibility subquery is part of the SQL,
+never a filter applied to results afterwards), and finds vocabulary words that look
+like a misspelled one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from concierge.search.analysis import Analyzer
+from concierge.search.parsing import Clause
+
+LanguageQuery = tuple[str, list[Clause]]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """One searchable kind of object: its FTS structures and its entry table."""
+
+    fts_table: str
+    entry_table: str
+    key: str
+    # SQLite bm25 column weights, in the FTS table's column order.
+    weights: tuple[float, float, float]
+
+
+ARTICLES = Corpus("search_article_fts", "search_articleentry", "translation_id", (10.0, 1.0, 0.5))
+TICKETS = Corpus("search_ticket_fts", "search_ticketentry", "ticket_id", (8.0, 0.5, 2.0))
+
+
+class Backend(Protocol):
+    def prepare(self, analyzer: Analyzer, words: list[str]) -> str:
+        """Entry text for this backend from folded words."""
+        ...
+
+    def match(
+        self,
+        corpus: Corpus,
+        queries: list[LanguageQuery],
+        *,
+        visible_sql: str,
+        visible_params: tuple[object, ...],
+        require_all: bool,
+        limit: int,
+        exclude: tuple[int, ...] = (),
+    ) -> list[tuple[int, float]]:
+        """(id, text score) of the best matches, best first; higher scores are better."""
+        ...
+
+    def similar_words(
+        self, *, language: str, word: str, audiences: list[int], limit: int
+    ) -> list[tuple[str, int]]:
+        """(word, document count) of vocabulary words that share trigrams with `word`."""
+        ...

@@ -1,0 +1,94 @@
+"""SQLite FTS5: entries hold Snowball stems made in Python; queries are stemmed the same way.
+
+The FTS5 tables use external content (the entry tables) and are kept in step by triggers
+(migration 0002), so writing an entry through the ORM is all indexing takes.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from concierge.search.analysis import Analyzer, analyzer_for
+from concierge.search.backends.base import Corpus, LanguageQuery
+from concierge.search.parsing import Clause
+
+
+def _quoted(terms: list[str], prefix: bool) -> str:
+    body = " ".join(term.replace('"', '""') for term in terms)
+    return f'"{body}"' + ("*" if prefix else "")
+
+
+def _clause_match(analyzer: Analyzer, clause: Clause) -> str:
+    options = [_quoted(analyzer.stems(list(clause.words)), clause.prefix)]
+    options.extend(_quoted([analyzer.stem(word)], False) for word in clause.alternatives)
+    unique = list(dict.fromkeys(options))
+    return unique[0] if len(unique) == 1 else "(" + " OR ".join(unique) + ")"
+
+
+def match_expression(queries: list[LanguageQuery], *, require_all: bool) -> str:
+    joiner = " AND " if require_all else " OR "
+    per_language = []
+    for language, clauses in queries:
+        if not clauses:
+            continue
+        analyzer = analyzer_for(language)
+        parts = [_clause_match(analyzer, clause) for clause in clauses]
+        per_language.append("(" + joiner.join(parts) + ")")
+    return " OR ".join(dict.fromkeys(per_language))
+
+
+class SQLiteBackend:
+    vendor = "sqlite"
+
+    def prepare(self, analyzer: Analyzer, words: list[str]) -> str:
+        return " ".join(analyzer.stems(words))
+
+    def match(
+        self,
+        corpus: Corpus,
+        queries: list[LanguageQuery],
+        *,
+        visible_sql: str,
+        visible_params: tuple[object, ...],
+        require_all: bool,
+        limit: int,
+        exclude: tuple[int, ...] = (),
+    ) -> list[tuple[int, float]]:
+        expression = match_expression(queries, require_all=require_all)
+        if not expression:
+            return []
+        weights = ", ".join(str(weight) for weight in corpus.weights)
+        bm25 = f"bm25({corpus.fts_table}, {weights})"
+        excluded = ""
+        if exclude:
+            excluded = f" AND rowid NOT IN ({', '.join('%s' for _ in exclude)})"
+        # Table and column names are constants; every value is a parameter.
+        sql = (
+            f"SELECT rowid, -{bm25} FROM {corpus.fts_table} "  # noqa: S608
+            f"WHERE {corpus.fts_table} MATCH %s AND rowid IN ({visible_sql}){excluded} "
+            f"ORDER BY {bm25} LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expression, *visible_params, *exclude, limit])
+            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+    def similar_words(
+        self, *, language: str, word: str, audiences: list[int], limit: int
+    ) -> list[tuple[str, int]]:
+        # FTS5's trigram tokenizer matches substrings of three characters or more.
+        grams = {word[i : i + 3] for i in range(len(word) - 2)}
+        if not grams:
+            return []
+        expression = " OR ".join(f'"{gram}"' for gram in sorted(grams) if '"' not in gram)
+        marks = ", ".join("%s" for _ in audiences)
+        # Table and column names are constants; every value is a parameter.
+        sql = (
+            "SELECT term.word, SUM(term.document_count) FROM search_term AS term "  # noqa: S608
+            "WHERE term.id IN (SELECT rowid FROM search_term_trigrams "
+            "WHERE search_term_trigrams MATCH %s ORDER BY rank LIMIT 400) "
+            f"AND term.language = %s AND term.audience IN ({marks}) "
+            "GROUP BY term.word LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expression, language, *audiences, limit])
+            return [(row[0], int(row[1])) for row in cursor.fetchall()]

@@ -1,0 +1,299 @@
+"""The search engine's public face: `search_articles`, `suggest` and `search_tickets`.
+
+A query first asks for entries that hold every clause; when that finds too few, the
+entries that hold any clause fill the list below them. Text relevance (with the title
+weighing most) orders each tier; helpfulness votes and freshness then adjust the order.
+Visibility is part of the SQL of every query (see the backends).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from concierge.search.analysis import analyzer_for, base_language
+from concierge.search.backends import ARTICLES, TICKETS, current_backend
+from concierge.search.backends.base import Corpus, LanguageQuery
+from concierge.search.parsing import Clause, parse_query
+from concierge.search.snippets import Highlighter
+from concierge.search.spelling import completions, corrections
+
+CANDIDATES = 40
+
+
+def site_languages() -> list[str]:
+    return [code for code, _ in settings.LANGUAGES]
+
+
+def _with_corrections(
+    language: str, clauses: list[Clause], audiences: list[int] | None
+) -> list[Clause]:
+    if audiences is None:
+        return clauses
+    single = {clause.word for clause in clauses if not clause.phrase and not clause.prefix}
+    fixes = corrections(language, single, audiences)
+    return [
+        replace(clause, alternatives=tuple(fixes.get(clause.word, ())))
+        if not clause.phrase and not clause.prefix
+        else clause
+        for clause in clauses
+    ]
+
+
+def _language_queries(
+    text: str, languages: list[str], *, prefix: bool, audiences: list[int] | None
+) -> list[LanguageQuery]:
+    queries = []
+    for language in dict.fromkeys(base_language(code) for code in languages):
+        clauses = parse_query(text, analyzer_for(language), prefix_last=prefix)
+        queries.append((language, _with_corrections(language, clauses, audiences)))
+    return queries
+
+
+def _ranked_ids(
+    corpus: Corpus,
+    queries: list[LanguageQuery],
+    visible: QuerySet,
+    *,
+    limit: int,
+    fill_with_partial: bool = True,
+) -> list[tuple[int, float, int]]:
+    """(id, text score, tier): tier 0 matched every clause, tier 1 only some (asked for
+    only when `fill_with_partial` and the full matches are fewer than `limit`)."""
+    if not any(clauses for _, clauses in queries):
+        return []
+    sql, params = visible.values("pk").query.sql_with_params()
+    backend = current_backend()
+    found = [
+        (pk, score, 0)
+        for pk, score in backend.match(
+            corpus,
+            queries,
+            visible_sql=sql,
+            visible_params=params,
+            require_all=True,
+            limit=limit,
+        )
+    ]
+    several_clauses = any(len(clauses) > 1 for _, clauses in queries)
+    if fill_with_partial and len(found) < limit and several_clauses:
+        seen = tuple(pk for pk, _, _ in found)
+        found.extend(
+            (pk, score, 1)
+            for pk, score in backend.match(
+                corpus,
+                queries,
+                visible_sql=sql,
+                visible_params=params,
+                require_all=False,
+                limit=limit - len(found),
+                exclude=seen,
+            )
+        )
+    return found
+
+
+# --- articles ------------------------------------------------------------------------------
+
+
+@dataclass
+class ArticleHit:
+    translation: object
+    score: float
+    title_html: SafeString
+    snippet_html: SafeString
+    position: int = 0
+
+
+@dataclass
+class ArticleResults:
+    query: str
+    language: str | None
+    hits: list[ArticleHit] = field(default_factory=list)
+    corrections: dict[str, list[str]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+
+def _freshness(updated_at: dt.datetime, now: dt.datetime) -> float:
+    age_days = max(0.0, (now - updated_at).total_seconds() / 86400)
+    return 1 / (1 + age_days / 180)
+
+
+def _final_score(text_score: float, translation: object, now: dt.datetime) -> float:
+    """Text relevance first; votes and freshness move it by at most a fifth."""
+    relevance = text_score / (1 + text_score)
+    votes = translation.helpful_count + translation.not_helpful_count
+    confidence = votes / (votes + 5)
+    helpfulness = (translation.helpfulness - 0.5) * 2 * confidence
+    return relevance * (1 + 0.15 * helpfulness + 0.05 * _freshness(translation.updated_at, now))
+
+
+def search_articles(
+    user: object,
+    query: str,
+    *,
+    language: str | None = None,
+    limit: int = 10,
+    prefix: bool = False,
+    snippets: bool = True,
+) -> ArticleResults:
+    """Articles this person may read that match `query`, best first.
+
+    `language` limits the search to one language (None: every language of the site);
+    `prefix` treats the last word as still being typed.
+    """
+    from concierge.helpcenter.markdown import html_to_text
+    from concierge.helpcenter.models import ArticleTranslation
+    from concierge.helpcenter.queries import audiences_for, translations_visible_to
+
+    languages = [language] if language else site_languages()
+    queries = _language_queries(query, languages, prefix=prefix, audiences=audiences_for(user))
+    results = ArticleResults(query=query, language=language)
+    for _, clauses in queries:
+        for clause in clauses:
+            if clause.alternatives:
+                results.corrections[clause.word] = list(clause.alternatives)
+    visible = translations_visible_to(user).filter(language__in=[code for code, _ in queries])
+    ranked = _ranked_ids(ARTICLES, queries, visible, limit=max(limit * 2, CANDIDATES))
+    if not ranked:
+        return results
+    rows = ArticleTranslation.objects.select_related("article__section__category").in_bulk(
+        [pk for pk, _, _ in ranked]
+    )
+    now = timezone.now()
+    ordered = sorted(
+        (
+            (tier, -_final_score(score, rows[pk], now), pk)
+            for pk, score, tier in ranked
+            if pk in rows
+        ),
+    )[:limit]
+    clauses_by_language = dict(queries)
+    for position, (_, negative_score, pk) in enumerate(ordered, 1):
+        translation = rows[pk]
+        highlighter = Highlighter.for_clauses(
+            analyzer_for(translation.language), clauses_by_language.get(translation.language, [])
+        )
+        results.hits.append(
+            ArticleHit(
+                translation=translation,
+                score=-negative_score,
+                title_html=highlighter.whole(translation.title),
+                snippet_html=highlighter.snippet(html_to_text(translation.body_html))
+                if snippets
+                else SafeString(""),
+                position=position,
+            )
+        )
+    return results
+
+
+@dataclass
+class Suggestions:
+    query: str
+    articles: list[ArticleHit]
+    completions: list[str]
+
+
+def suggest(user: object, text: str, *, language: str, limit: int = 5) -> Suggestions:
+    """As-you-type help: the best matching articles, and the query with its last word
+    completed from the vocabulary of the articles this person may read."""
+    from concierge.helpcenter.queries import audiences_for
+
+    language = base_language(language)
+    articles = search_articles(user, text, language=language, limit=limit, prefix=True).hits
+    analyzer = analyzer_for(language)
+    clauses = parse_query(text, analyzer, prefix_last=True)
+    completed: list[str] = []
+    if clauses and clauses[-1].prefix:
+        typed = clauses[-1].word
+        head = text.rstrip()
+        head = head[: len(head) - len(head.split()[-1])] if head.split() else ""
+        for word in completions(language, typed, audiences_for(user), limit=limit):
+            completed.append(f"{head}{word}")
+    return Suggestions(query=text, articles=articles, completions=completed)
+
+
+# --- tickets -------------------------------------------------------------------------------
+
+
+@dataclass
+class TicketHit:
+    ticket: object
+    score: float
+    subject_html: SafeString
+    snippet_html: SafeString
+
+
+def search_tickets(
+    user: object,
+    query: str,
+    *,
+    filters: dict[str, list[str]] | None = None,
+    limit: int = 50,
+) -> list[TicketHit]:
+    """Tickets this agent may open that match `query` by number, subject, message text
+    or customer (name, address, organization), narrowed by the inbox's filters.
+
+    A number (with or without #) finds that ticket first. Words are matched in every
+    language of the site, so a Russian query finds Russian tickets whatever the agent's
+    own language is.
+    """
+    from concierge.people.queries import is_agent
+    from concierge.tickets.models import Message, MessageKind, Ticket
+    from concierge.tickets.queries import MAX_ID, apply_filters, tickets_visible_to
+
+    if not is_agent(user) or not query.strip():
+        return []
+    visible = apply_filters(tickets_visible_to(user), user, filters or {})
+    hits: list[TicketHit] = []
+    number = query.strip().lstrip("#")
+    by_number: list[Ticket] = []
+    if number.isascii() and number.isdigit() and int(number) <= MAX_ID:
+        by_number = list(visible.filter(number=int(number)).select_related("requester"))
+    queries = _language_queries(query, site_languages(), prefix=False, audiences=None)
+    # Agents look for one ticket: a ticket that holds only some of the words is noise.
+    ranked = _ranked_ids(TICKETS, queries, visible, limit=limit, fill_with_partial=False)
+    ids = [pk for pk, _, _ in ranked if all(pk != t.pk for t in by_number)]
+    rows = Ticket.objects.select_related("requester", "assignee", "team").in_bulk(ids)
+    scores = {pk: score for pk, score, _ in ranked}
+    texts: dict[int, list[str]] = {}
+    messages = (
+        Message.objects.filter(ticket_id__in=ids)
+        .exclude(kind=MessageKind.SYSTEM)
+        .order_by("ticket_id", "-created_at")
+        .values_list("ticket_id", "body_text")
+    )
+    for ticket_id, body in messages:
+        texts.setdefault(ticket_id, []).append(body)
+    for ticket in by_number:
+        hits.append(TicketHit(ticket, float("inf"), SafeString(ticket.subject), SafeString("")))
+    clauses_by_language = dict(queries)
+    for pk in ids:
+        ticket = rows.get(pk)
+        if ticket is None:
+            continue
+        language = base_language(ticket.language or settings.LANGUAGE_CODE)
+        highlighter = Highlighter.for_clauses(
+            analyzer_for(language), clauses_by_language.get(language, [])
+        )
+        bodies = texts.get(pk, [])
+        best = max(
+            bodies, key=lambda body: len(highlighter.snippet(body).split("<mark>")), default=""
+        )
+        hits.append(
+            TicketHit(
+                ticket=ticket,
+                score=scores[pk],
+                subject_html=highlighter.whole(ticket.subject),
+                snippet_html=highlighter.snippet(best) if best else SafeString(""),
+            )
+        )
+    return hits[:limit]

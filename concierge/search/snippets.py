@@ -1,0 +1,108 @@
+"""Highlighted snippets: the passage of a text where the query's words meet most densely.
+
+Text is escaped first and only then wrapped in <mark>, so nothing a text contains can
+become markup. Matching goes through the same analysis as the search, so "orders"
+highlights where "order" was searched, on both databases alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from concierge.search.analysis import Analyzer
+from concierge.search.parsing import Clause
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+SNIPPET_WORDS = 32
+
+
+@dataclass(frozen=True)
+class Highlighter:
+    analyzer: Analyzer
+    stems: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def for_clauses(cls, analyzer: Analyzer, clauses: list[Clause]) -> Highlighter:
+        stems: set[str] = set()
+        prefixes: list[str] = []
+        for clause in clauses:
+            words = list(clause.words)
+            if clause.prefix:
+                *whole, last = words
+                stems.update(analyzer.stems(whole))
+                prefixes.append(analyzer.stem(last))
+            else:
+                stems.update(analyzer.stems(words))
+            stems.update(analyzer.stems(list(clause.alternatives)))
+        return cls(analyzer, frozenset(stems), tuple(prefixes))
+
+    def _matches(self, token: str) -> bool:
+        for word in self.analyzer.words(token):
+            stem = self.analyzer.stem(word)
+            if stem in self.stems or any(
+                stem.startswith(prefix) or word.startswith(prefix) for prefix in self.prefixes
+            ):
+                return True
+            # A compound found through one of its tails is highlighted whole.
+            tails = self.analyzer.compound_tails([word])
+            if tails and not self.stems.isdisjoint(self.analyzer.stems(tails)):
+                return True
+        return False
+
+    def whole(self, text: str) -> SafeString:
+        """All of a short text (a title) with its matches marked."""
+        return self._render(text, list(_TOKEN.finditer(text)), 0, None)
+
+    def snippet(self, text: str, words: int = SNIPPET_WORDS) -> SafeString:
+        """The best passage of about `words` words, with its matches marked."""
+        tokens = list(_TOKEN.finditer(text))
+        if not tokens:
+            return mark_safe("")
+        hits = [self._matches(token.group(0)) for token in tokens]
+        best_start, best_score = 0, -1
+        window = 0
+        for index in range(len(tokens)):
+            window += hits[index]
+            if index >= words:
+                window -= hits[index - words]
+            start = max(0, index - words + 1)
+            if window > best_score:
+                best_start, best_score = start, window
+        # Start a little before the first match so it does not open the passage cold.
+        first_hit = next((i for i in range(best_start, len(tokens)) if hits[i]), best_start)
+        best_start = max(0, min(best_start, first_hit - 4))
+        end = min(len(tokens), best_start + words)
+        return self._render(text, tokens, best_start, end, hits=hits)
+
+    def _render(
+        self,
+        text: str,
+        tokens: list[re.Match[str]],
+        start: int,
+        end: int | None,
+        hits: list[bool] | None = None,
+    ) -> SafeString:
+        if not tokens:
+            return mark_safe(escape(text))
+        end = len(tokens) if end is None else end
+        begin_at = tokens[start].start() if start > 0 else 0
+        finish_at = tokens[end - 1].end() if end < len(tokens) else len(text)
+        parts = ["… " if start > 0 else ""]
+        position = begin_at
+        for index in range(start, end):
+            token = tokens[index]
+            matched = hits[index] if hits is not None else self._matches(token.group(0))
+            if not matched:
+                continue
+            parts.append(escape(text[position : token.start()]))
+            parts.append(f"<mark>{escape(token.group(0))}</mark>")
+            position = token.end()
+        parts.append(escape(text[position:finish_at]))
+        if end < len(tokens):
+            parts.append(" …")
+        return mark_safe(" ".join(("".join(parts)).split()))

@@ -1,0 +1,92 @@
+"""Typo tolerance: a word the articles never use is also searched as the vocabulary
+words that are one or two edits away from it.
+
+The backend proposes look-alikes (pg_trgm on PostgreSQL, a trigram FTS5 table on SQLite);
+the edit distance decided here in Python accepts or rejects them, so both databases
+agree on the corrections.
+"""
+
+from __future__ import annotations
+
+from concierge.search.backends import current_backend
+from concierge.search.models import Term
+
+MIN_LENGTH = 4
+MAX_CORRECTIONS = 2
+CANDIDATES = 40
+
+
+def allowed_edits(word: str) -> int:
+    if len(word) < MIN_LENGTH:
+        return 0
+    return 1 if len(word) < 8 else 2
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours is one edit); stops early
+    and returns limit + 1 once the distance must exceed the limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous_previous: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            cost = 0 if char_a == char_b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous_previous[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous_previous, previous = previous, current
+    return previous[-1]
+
+
+def known_words(language: str, words: set[str], audiences: list[int]) -> set[str]:
+    return set(
+        Term.objects.filter(language=language, word__in=words, audience__in=audiences)
+        .values_list("word", flat=True)
+        .distinct()
+    )
+
+
+def corrections(language: str, words: set[str], audiences: list[int]) -> dict[str, list[str]]:
+    """For each word the vocabulary lacks, the closest words it has (most used first)."""
+    candidates = {word for word in words if allowed_edits(word) and not word.isdigit()}
+    if not candidates:
+        return {}
+    unknown = candidates - known_words(language, candidates, audiences)
+    backend = current_backend()
+    found: dict[str, list[str]] = {}
+    for word in sorted(unknown):
+        limit = allowed_edits(word)
+        scored = []
+        for other, count in backend.similar_words(
+            language=language, word=word, audiences=audiences, limit=CANDIDATES
+        ):
+            distance = edit_distance(word, other, limit)
+            if distance <= limit:
+                scored.append((distance, -count, other))
+        if scored:
+            found[word] = [other for _, _, other in sorted(scored)[:MAX_CORRECTIONS]]
+    return found
+
+
+def completions(language: str, prefix: str, audiences: list[int], limit: int = 5) -> list[str]:
+    """The most used vocabulary words that start with `prefix`."""
+    if len(prefix) < 2:
+        return []
+    from django.db.models import Sum
+
+    rows = (
+        Term.objects.filter(
+            language=language,
+            audience__in=audiences,
+            word__gt=prefix,
+            word__lt=prefix + "\U0010ffff",
+        )
+        .values("word")
+        .annotate(total=Sum("document_count"))
+        .order_by("-total", "word")[:limit]
+    )
+    return [row["word"] for row in rows]

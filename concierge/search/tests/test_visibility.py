@@ -1,0 +1,96 @@
+"""Visibility is part of the search query: nobody finds what they may not read."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from concierge.helpcenter.services import article_update_settings
+from concierge.helpcenter.testing import publish
+from concierge.people.models import OrganizationMembership
+from concierge.search.queries import search_articles, suggest
+
+pytestmark = pytest.mark.django_db
+
+
+def found(user, query):
+    return [hit.translation.title for hit in search_articles(user, query, language="en").hits]
+
+
+@pytest.fixture
+def shelves(admin, acme, globex):
+    publish(admin, "Public warranty", "Warranty for everyone.")
+    publish(admin, "Customer warranty", "Warranty for customers.", visibility="signed_in")
+    publish(admin, "Internal warranty", "Warranty procedure.", visibility="internal")
+    publish(
+        admin,
+        "Acme warranty",
+        "Warranty for Acme.",
+        visibility="organizations",
+        organizations=[acme],
+    )
+    publish(
+        admin,
+        "Globex warranty",
+        "Warranty for Globex.",
+        visibility="organizations",
+        organizations=[globex],
+    )
+
+
+def test_an_anonymous_reader_finds_only_public_articles(shelves):
+    assert found(AnonymousUser(), "warranty") == ["Public warranty"]
+
+
+def test_an_internal_article_never_reaches_a_customer(shelves, customer, acme):
+    OrganizationMembership.objects.create(customer=customer, organization=acme)
+    titles = found(customer.user, "warranty procedure")
+    assert "Internal warranty" not in titles
+    assert sorted(found(customer.user, "warranty")) == [
+        "Acme warranty",
+        "Customer warranty",
+        "Public warranty",
+    ]
+
+
+def test_an_organizations_article_never_reaches_another_organization(
+    shelves, customer, other_customer, acme, globex
+):
+    OrganizationMembership.objects.create(customer=customer, organization=acme)
+    OrganizationMembership.objects.create(customer=other_customer, organization=globex)
+    assert "Globex warranty" not in found(customer.user, "globex")
+    assert "Acme warranty" not in found(other_customer.user, "acme")
+    assert found(other_customer.user, "globex") == ["Globex warranty"]
+
+
+def test_agents_find_internal_articles(shelves, agent):
+    assert "Internal warranty" in found(agent, "procedure")
+
+
+def test_completions_never_offer_words_of_articles_one_may_not_read(shelves, customer):
+    assert "procedure" not in suggest(customer.user, "proc", language="en").completions
+    assert "procedure" not in suggest(AnonymousUser(), "proc", language="en").completions
+    assert suggest(AnonymousUser(), "warr", language="en").completions == ["warranty"]
+
+
+def test_a_spelling_fix_never_comes_from_words_one_may_not_read(shelves):
+    results = search_articles(AnonymousUser(), "procedur", language="en")
+    assert results.corrections == {}
+    assert results.hits == []
+
+
+def test_making_an_article_internal_takes_it_out_of_customers_results(admin, customer):
+    translation = publish(admin, "Price list", "Our prices.")
+    assert found(customer.user, "prices") == ["Price list"]
+    article = translation.article
+    article_update_settings(
+        actor=admin,
+        article=article,
+        section=article.section,
+        visibility="internal",
+        organizations=[],
+        owner=article.owner,
+        related=[],
+    )
+    assert found(customer.user, "prices") == []
+    assert suggest(customer.user, "pric", language="en").completions == []
