@@ -146,7 +146,10 @@ def calendar_from_json(value: Any, where: str = "") -> Calendar:
 
 
 def calendars_from_json(value: Any) -> list[Calendar]:
-    """Calendars from a decoded file: one calendar object or a list of them."""
+    """Calendars from a decoded file: one calendar object or a list of them, or the whole
+    export of `concierge sla export` (whose "calendars" key holds the list)."""
+    if isinstance(value, dict) and ("calendars" in value or "policies" in value):
+        value = value.get("calendars", [])
     if isinstance(value, dict):
         return [calendar_from_json(value)]
     if not isinstance(value, list):

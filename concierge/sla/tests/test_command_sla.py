@@ -142,12 +142,15 @@ def test_it_requires_an_action():
 def test_it_exports_and_imports_calendars_through_a_file(calendar_file, tmp_path):
     assert run("import", str(calendar_file)) == 'Created calendar "Helsinki office"\n'
     exported = tmp_path / "export.json"
-    assert run("export", "--output", str(exported)) == f"Exported 1 calendar(s) to {exported}\n"
-    assert json.loads(exported.read_text(encoding="utf-8")) == [HELSINKI_OFFICE]
+    assert run("export", "--output", str(exported)) == (
+        f"Exported 1 calendar(s) and 0 policy(ies) to {exported}\n"
+    )
+    everything = {"calendars": [HELSINKI_OFFICE], "policies": []}
+    assert json.loads(exported.read_text(encoding="utf-8")) == everything
     # Moving the configuration to another installation: the same calendar comes back.
     BusinessCalendar.objects.all().delete()
     assert run("import", str(exported)) == 'Created calendar "Helsinki office"\n'
-    assert json.loads(run("export")) == [HELSINKI_OFFICE]
+    assert json.loads(run("export")) == everything
 
 
 @pytest.mark.django_db
@@ -155,7 +158,8 @@ def test_it_exports_only_the_named_calendars(calendar_file):
     run("import", str(calendar_file))
     calendar_save(calendar=Calendar.build(name="Istanbul", time_zone="Europe/Istanbul"))
     exported = json.loads(run("export", "--calendar", "Istanbul"))
-    assert [calendar["name"] for calendar in exported] == ["Istanbul"]
+    assert [calendar["name"] for calendar in exported["calendars"]] == ["Istanbul"]
+    assert exported["policies"] == []
     with pytest.raises(CommandError, match='no calendar named "Oslo"'):
         run("export", "--calendar", "Istanbul", "--calendar", "Oslo")
 
