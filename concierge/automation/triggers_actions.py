@@ -10,6 +10,7 @@ event on the ticket, and handed to the worker when the transaction commits.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +33,15 @@ from concierge.automation.triggers_render import (
 from concierge.people.models import Team, User
 from concierge.people.queries import active_agents
 from concierge.tickets.models import EventKind, Tag, Ticket, TicketEvent
-from concierge.tickets.services import current_cause, ticket_reply, ticket_set_tags, ticket_update
+from concierge.tickets.services import (
+    NotAllowedError,
+    current_cause,
+    ticket_reply,
+    ticket_set_tags,
+    ticket_update,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class ActionType(models.TextChoices):
@@ -279,7 +288,13 @@ def perform(
         else:
             emails.append(action)
     if changes:
-        ticket = ticket_update(ticket=ticket, actor=None, **changes)
+        try:
+            # A savepoint: a refused change (a required procedure not done before solving)
+            # must not undo the change of the person that set the rule off.
+            with transaction.atomic():
+                ticket = ticket_update(ticket=ticket, actor=None, **changes)
+        except NotAllowedError as error:
+            logger.info("rule left ticket #%s unchanged: %s", ticket.number, error)
     if add or remove:
         ticket = ticket_set_tags(ticket=ticket, actor=None, add=add, remove=remove)
     for note in notes:

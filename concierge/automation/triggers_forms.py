@@ -18,12 +18,13 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from concierge.automation.models.triggers import EmailTemplate, TriggerEvent
-from concierge.automation.triggers_actions import SPECS, ActionType
+from concierge.automation.triggers_actions import SPECS, ActionType, clean_action
 from concierge.automation.triggers_conditions import (
     FIELDS,
     PICKED_SOURCES,
     SOURCE_LABELS,
     Operator,
+    clean_condition,
     fields_for,
     organization_choices,
     value_choices,
@@ -299,3 +300,58 @@ class EmailTemplateForm(forms.Form):
         else:
             for message in error.messages:
                 self.add_error(None, message)
+
+
+# --- a rule's rows, shared by the trigger, time rule and routing pages -------------------
+
+
+def rule_formsets(data: Any, rule: Any, scope: str) -> tuple[Any, Any, Any]:
+    """The condition ("all", "any") and action formsets of a rule's page.
+
+    What is posted stands on its own: initial rows are only given to an unbound page,
+    else a posted row equal to an initial one would count as unchanged and be dropped.
+    """
+    values = grouped_value_choices()
+    editing = rule if data is None else None
+    organizations: dict[str, str] = {}
+    if editing is not None:
+        organizations = organization_names_of([*editing.conditions_all, *editing.conditions_any])
+    options = {"scope": scope, "value_options": values}
+    all_of = ConditionFormSet(
+        data,
+        prefix="all",
+        form_kwargs=options,
+        initial=condition_initial(editing.conditions_all, organizations) if editing else None,
+    )
+    any_of = ConditionFormSet(
+        data,
+        prefix="any",
+        form_kwargs=options,
+        initial=condition_initial(editing.conditions_any, organizations) if editing else None,
+    )
+    actions = ActionFormSet(
+        data,
+        prefix="actions",
+        form_kwargs={"value_options": values, "template_options": template_options()},
+        initial=action_initial(editing.actions) if editing else None,
+    )
+    return all_of, any_of, actions
+
+
+def checked_rule_rows(
+    head: forms.Form, all_of: Any, any_of: Any, actions: Any, scope: str
+) -> dict[str, Any] | None:
+    """The posted rows as the services take them, or None with errors on the rows."""
+
+    def check_condition(raw: dict[str, Any]) -> None:
+        clean_condition(raw, scope)
+
+    all_rows, all_ok = formset_rules(all_of, check_condition, "condition")
+    any_rows, any_ok = formset_rules(any_of, check_condition, "condition")
+    action_rows, actions_ok = formset_rules(actions, clean_action, "action")
+    if actions_ok and not action_rows:
+        head.add_error(None, _("Add at least one action."))
+        actions_ok = False
+    if not (all_ok and any_ok and actions_ok):
+        return None
+    return {"conditions_all": all_rows, "conditions_any": any_rows, "actions": action_rows}

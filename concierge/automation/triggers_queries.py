@@ -93,9 +93,12 @@ def described_triggers() -> list[DescribedRule]:
 
 
 def rules_sending(template: EmailTemplate) -> list[str]:
-    """Names of the rules whose actions send this e-mail."""
+    """Names of the triggers and time rules whose actions send this e-mail."""
+    from concierge.automation.models.rules import TimeRule
+
     names = []
-    for name, actions in Trigger.objects.values_list("name", "actions"):
-        if any(a.get("template") == template.pk for a in actions or []):
-            names.append(name)
+    for model in (Trigger, TimeRule):
+        for name, actions in model.objects.values_list("name", "actions"):
+            if any(a.get("template") == template.pk for a in actions or []):
+                names.append(name)
     return sorted(names)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,15 +118,16 @@ def trigger_set_active(*, trigger: Trigger, active: bool) -> Trigger:
     return trigger
 
 
-def trigger_move(*, trigger: Trigger, direction: str) -> None:
-    """Swap the trigger with its neighbour above ("up") or below ("down").
+def reorder(model: type[models.Model], pk: int, direction: str) -> None:
+    """Swap a rule (trigger, time rule, routing rule) with its neighbour above ("up") or
+    below ("down").
 
     Positions are renumbered 1..n under a lock first, so gaps and ties left by deletions
     or concurrent creations never make a move do nothing.
     """
     with transaction.atomic():
-        ordered = list(Trigger.objects.select_for_update().order_by("position", "pk"))
-        index = next((i for i, t in enumerate(ordered) if t.pk == trigger.pk), None)
+        ordered = list(model.objects.select_for_update().order_by("position", "pk"))
+        index = next((i for i, rule in enumerate(ordered) if rule.pk == pk), None)
         if index is None:
             return
         other = index - 1 if direction == "up" else index + 1
@@ -136,6 +137,10 @@ def trigger_move(*, trigger: Trigger, direction: str) -> None:
             if item.position != position:
                 item.position = position
                 item.save(update_fields=["position"])
+
+
+def trigger_move(*, trigger: Trigger, direction: str) -> None:
+    reorder(Trigger, trigger.pk, direction)
 
 
 def trigger_delete(*, trigger: Trigger) -> None:

@@ -14,19 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from concierge.automation.models.triggers import Trigger
 from concierge.automation.triggers import DRY_RUN_DAYS, DRY_RUN_EVENTS, dry_run
-from concierge.automation.triggers_actions import clean_action
-from concierge.automation.triggers_conditions import TRIGGER, clean_condition
+from concierge.automation.triggers_conditions import TRIGGER
 from concierge.automation.triggers_forms import (
-    ActionFormSet,
-    ConditionFormSet,
     EmailTemplateForm,
     TriggerForm,
-    action_initial,
-    condition_initial,
-    formset_rules,
-    grouped_value_choices,
-    organization_names_of,
-    template_options,
+    checked_rule_rows,
+    rule_formsets,
 )
 from concierge.automation.triggers_queries import (
     EVENT_LABELS,
@@ -62,77 +55,32 @@ def trigger_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _formsets(request: HttpRequest, trigger: Trigger | None) -> tuple[Any, Any, Any]:
-    values = grouped_value_choices()
-    templates = template_options()
-    data = request.POST if request.method == "POST" else None
-    # What is posted stands on its own: rows equal to an initial row must not count as
-    # "unchanged" and be dropped.
-    editing = trigger if data is None else None
-    organizations: dict[str, str] = {}
-    if editing is not None:
-        organizations = organization_names_of([*editing.conditions_all, *editing.conditions_any])
-    options = {"scope": TRIGGER, "value_options": values}
-    all_of = ConditionFormSet(
-        data,
-        prefix="all",
-        form_kwargs=options,
-        initial=condition_initial(editing.conditions_all, organizations) if editing else None,
-    )
-    any_of = ConditionFormSet(
-        data,
-        prefix="any",
-        form_kwargs=options,
-        initial=condition_initial(editing.conditions_any, organizations) if editing else None,
-    )
-    actions = ActionFormSet(
-        data,
-        prefix="actions",
-        form_kwargs={"value_options": values, "template_options": templates},
-        initial=action_initial(editing.actions) if editing else None,
-    )
-    return all_of, any_of, actions
-
-
 def _save(request: HttpRequest, trigger: Trigger | None) -> tuple[HttpResponse | None, dict]:
     """Check and save the posted trigger; (a redirect, {}) or (None, the bound forms)."""
-    if trigger is None:
-        form = TriggerForm(request.POST or None)
-    else:
-        form = TriggerForm(
-            request.POST or None,
-            initial={
-                "name": trigger.name,
-                "description": trigger.description,
-                "is_active": trigger.is_active,
-                "events": trigger.events,
-            },
-        )
-    all_of, any_of, actions = _formsets(request, trigger)
+    initial = None
+    if trigger is not None:
+        initial = {
+            "name": trigger.name,
+            "description": trigger.description,
+            "is_active": trigger.is_active,
+            "events": trigger.events,
+        }
+    form = TriggerForm(request.POST or None, initial=initial)
+    data = request.POST if request.method == "POST" else None
+    all_of, any_of, actions = rule_formsets(data, trigger, TRIGGER)
     context = {"form": form, "all_of": all_of, "any_of": any_of, "actions": actions}
-    if request.method != "POST":
+    if data is None:
         return None, context
     head_ok = form.is_valid()
-
-    def check_condition(raw: dict[str, Any]) -> None:
-        clean_condition(raw, TRIGGER)
-
-    all_rows, all_ok = formset_rules(all_of, check_condition, "condition")
-    any_rows, any_ok = formset_rules(any_of, check_condition, "condition")
-    action_rows, actions_ok = formset_rules(actions, clean_action, "action")
-    if head_ok and actions_ok and not action_rows:
-        form.add_error(None, _("Add at least one action."))
-        actions_ok = False
-    if not (head_ok and all_ok and any_ok and actions_ok):
+    rows = checked_rule_rows(form, all_of, any_of, actions, TRIGGER)
+    if not head_ok or rows is None:
         return None, context
     values = {
         "name": form.cleaned_data["name"],
         "description": form.cleaned_data["description"],
         "is_active": form.cleaned_data["is_active"],
         "events": form.cleaned_data["events"],
-        "conditions_all": all_rows,
-        "conditions_any": any_rows,
-        "actions": action_rows,
+        **rows,
     }
     try:
         if trigger is None:

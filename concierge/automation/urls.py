@@ -2,10 +2,11 @@
 
 from django.urls import URLPattern, URLResolver
 
-from concierge.automation import macros_urls, triggers_urls
+from concierge.automation import macros_urls, rules_urls, triggers_urls
 
 app_name = "automation"
 
 urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += macros_urls.urlpatterns
 urlpatterns += triggers_urls.urlpatterns
+urlpatterns += rules_urls.urlpatterns

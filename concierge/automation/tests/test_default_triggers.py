@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
+from concierge.automation.tests.triggers_helpers import ensure_shipped_defaults
 from concierge.tickets.models import Channel, EventKind, TicketEvent
 from concierge.tickets.services import message_receive, ticket_create, ticket_update
+
+
+@pytest.fixture(autouse=True)
+def _shipped_defaults(db):
+    ensure_shipped_defaults()
 
 
 def test_a_new_web_request_is_acknowledged_in_the_customers_language(

@@ -48,3 +48,25 @@ def make_email_template(name: str = "Update") -> EmailTemplate:
 
 def cond(field: str, operator: str, value: object) -> dict[str, Any]:
     return {"field": field, "operator": operator, "value": str(value)}
+
+
+def ensure_shipped_defaults() -> None:
+    """Bring back the triggers, time rules and e-mails the data migrations ship.
+
+    Tests that commit (transactional ones) empty every table when they end, migration
+    data included; tests about the shipped defaults run after them as well.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from concierge.automation.models.rules import TimeRule
+
+    if not Trigger.objects.filter(name="Acknowledge a new request").exists():
+        import_module("concierge.automation.migrations.0003_default_triggers").create_defaults(
+            apps, None
+        )
+    if not TimeRule.objects.filter(name="Close 4 days after solving").exists():
+        import_module("concierge.automation.migrations.0005_default_time_rules").create_defaults(
+            apps, None
+        )

@@ -15,6 +15,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
+from concierge.automation.rules_scheduler import run_scheduler
 from concierge.system.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,11 @@ class Command(BaseCommand):
         stop = threading.Event()
         beat = threading.Thread(target=_beat, args=(worker_id, started_at, stop), daemon=True)
         beat.start()
+        # Periodic jobs (time rules, ...): every worker looks, one of them runs each tick.
+        scheduler = None
+        if not batch:
+            scheduler = threading.Thread(target=run_scheduler, args=(worker_id, stop), daemon=True)
+            scheduler.start()
         worker = Worker(
             queue_names=["*"],
             interval=interval,
@@ -84,4 +90,6 @@ class Command(BaseCommand):
             # A beat in flight must finish first, or it would write the row back after
             # the delete and the stopped worker would look alive until it went stale.
             beat.join(timeout=settings.WORKER_HEARTBEAT_SECONDS + 30)
+            if scheduler is not None:
+                scheduler.join(timeout=settings.SCHEDULER_POLL_SECONDS + 30)
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
