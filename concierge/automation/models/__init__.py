@@ -4,6 +4,7 @@ Django finds them (triggers, time rules, routing, macros, playbooks)."""
 from concierge.automation.models import (  # noqa: F401
     macros,
     playbooks,
+    routing,
     rules,
     triggers,
 )
