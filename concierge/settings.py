@@ -195,6 +195,8 @@ WORKER_STALE_SECONDS = envint("WORKER_STALE_SECONDS", 60)
 # The worker's scheduler: how often it looks for due periodic jobs, and the time rules' tick.
 SCHEDULER_POLL_SECONDS = envint("SCHEDULER_POLL_SECONDS", 15)
 TIME_RULES_INTERVAL_SECONDS = envint("TIME_RULES_INTERVAL_SECONDS", 300)
+# How often the SLA sweep records breaches and fires escalation rules.
+SLA_SWEEP_INTERVAL_SECONDS = envint("SLA_SWEEP_INTERVAL_SECONDS", 60)
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = envstr("EMAIL_HOST", "localhost")

@@ -48,6 +48,11 @@ JOBS: list[Job] = [
         lambda: settings.TIME_RULES_INTERVAL_SECONDS,
         "concierge.automation.rules.time_rules_run",
     ),
+    Job(
+        "sla.escalation_sweep",
+        lambda: settings.SLA_SWEEP_INTERVAL_SECONDS,
+        "concierge.sla.escalations.sweep_job",
+    ),
 ]
 
 

@@ -136,3 +136,21 @@ def breach_summary(event: TicketEvent) -> str:
         "target": target,
         "time": format_duration(late),
     }
+
+
+def escalation_summary(event: TicketEvent) -> str:
+    """The timeline's words for an SLA_ESCALATED event."""
+    after: dict[str, Any] = event.after if isinstance(event.after, dict) else {}
+    target = METRIC_NAMES.get(event.field, event.field)
+    percent = int(after.get("percent") or 100)
+    notified = ", ".join(str(name) for name in after.get("notified") or [])
+    if percent >= 100:
+        what = _("escalated the breached %(target)s target") % {"target": target}
+    else:
+        what = _("escalated at %(percent)s%% of the %(target)s target") % {
+            "percent": percent,
+            "target": target,
+        }
+    if notified:
+        return _("%(what)s, notifying %(people)s") % {"what": what, "people": notified}
+    return what

@@ -37,6 +37,7 @@ from concierge.sla.calendar import Calendar, CalendarError
 from concierge.sla.models import Metric, SlaTimer, TimerState
 from concierge.sla.policy_rules import (
     CALENDAR_HOURS,
+    EscalationRuleValue,
     PolicyRules,
     SlaConfig,
     current_config,
@@ -329,7 +330,7 @@ def recompute(
     result = Recomputed(
         policy=policy, open_timers=list(open_timers.values()), breach_events=events, paused=paused
     )
-    _save_columns(ticket, result, paused_at=paused_at, check_at=next_check(result))
+    _save_columns(ticket, result, paused_at=paused_at, check_at=next_check(result, config))
     return result
 
 
@@ -376,13 +377,51 @@ def _retarget(
             changes.touch(timer, name.removesuffix("_id"))
 
 
-def next_check(result: Recomputed) -> datetime | None:
-    """When the sweep must look at the ticket next: the earliest breach still to record."""
+def escalation_at(timer: SlaTimer, percent: int, calendar: Calendar) -> datetime | None:
+    """When `percent` of the timer's target has passed (100: its due time)."""
+    if percent == 100:
+        return timer.due_at
+    share = timedelta(minutes=timer.target_minutes) * percent / 100
+    try:
+        return add_business_time(calendar, timer.started_at, share + timer.paused)
+    except (CalendarError, ValueError, OverflowError):
+        return None
+
+
+def pending_escalations(
+    result: Recomputed, config: SlaConfig
+) -> list[tuple[SlaTimer, EscalationRuleValue, datetime]]:
+    """(timer, rule, when) for every active rule still to fire on an open timer, soonest
+    first. Nothing escalates while the clock is paused."""
+    if result.paused or not config.escalation_rules:
+        return []
+    pending = []
+    for timer in result.open_timers:
+        calendar = timer_calendar(timer, config, result.policy)
+        for rule in config.escalation_rules:
+            if rule.id in timer.escalated_rule_ids or not rule.watches(
+                timer.policy_id, timer.metric
+            ):
+                continue
+            when = escalation_at(timer, rule.percent, calendar)
+            if when is not None:
+                pending.append((timer, rule, when))
+    return sorted(pending, key=lambda item: (item[2], item[1].percent, item[1].id))
+
+
+def next_check(result: Recomputed, config: SlaConfig) -> datetime | None:
+    """When the sweep must look at the ticket next: a breach or an escalation to record."""
     if result.paused:
         return None
-    return min(
-        (t.due_at for t in result.open_timers if t.state == TimerState.RUNNING), default=None
-    )
+    instants = [t.due_at for t in result.open_timers if t.state == TimerState.RUNNING]
+    instants += [when for _timer, _rule, when in pending_escalations(result, config)]
+    return min(instants, default=None)
+
+
+def save_check_at(ticket: Ticket, check_at: datetime | None) -> None:
+    if ticket.sla_check_at != check_at:
+        ticket.sla_check_at = check_at
+        Ticket.objects.filter(pk=ticket.pk).update(sla_check_at=check_at)
 
 
 def _save_columns(

@@ -25,6 +25,7 @@ from concierge.sla.models import (
     Holiday,
     Metric,
     SlaConfigVersion,
+    SlaEscalationRule,
     SlaPolicy,
     SlaPolicyTarget,
 )
@@ -96,9 +97,26 @@ class PolicyRules:
 
 
 @dataclass(frozen=True)
+class EscalationRuleValue:
+    """An active escalation rule: which timers it watches and when it fires for them."""
+
+    id: int
+    name: str
+    percent: int
+    policy_id: int | None = None
+    metric: str = ""
+
+    def watches(self, policy_id: int | None, metric: str) -> bool:
+        return (self.policy_id is None or self.policy_id == policy_id) and (
+            not self.metric or self.metric == metric
+        )
+
+
+@dataclass(frozen=True)
 class SlaConfig:
     token: str
     policies: tuple[PolicyRules, ...] = ()
+    escalation_rules: tuple[EscalationRuleValue, ...] = ()
 
     @property
     def uses_tags(self) -> bool:
@@ -173,7 +191,17 @@ def load_config(token: str) -> SlaConfig:
             # Rows written around the services; the policy cannot count time, so it is
             # left out rather than stopping every ticket change.
             logger.exception("SLA policy %r has an unusable calendar; it is skipped", policy.name)
-    return SlaConfig(token=token, policies=tuple(compiled))
+    rules = tuple(
+        EscalationRuleValue(
+            id=rule.pk,
+            name=rule.name,
+            percent=rule.percent,
+            policy_id=rule.policy_id,
+            metric=rule.metric,
+        )
+        for rule in SlaEscalationRule.objects.filter(is_active=True).order_by("percent", "id")
+    )
+    return SlaConfig(token=token, policies=tuple(compiled), escalation_rules=rules)
 
 
 _cached: SlaConfig | None = None

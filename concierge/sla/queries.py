@@ -13,9 +13,11 @@ from concierge.people.models import User
 from concierge.people.queries import admin_or_404
 from concierge.sla.calendar import Calendar, CalendarError, DayInterval, HolidayRule
 from concierge.sla.models import (
+    AgentNotice,
     BusinessCalendar,
     BusinessInterval,
     Holiday,
+    SlaEscalationRule,
     SlaPolicy,
     SlaPolicyTarget,
 )
@@ -133,3 +135,39 @@ def policies_for_list() -> list[SlaPolicy]:
         )
         .order_by("position", "id")
     )
+
+
+def escalation_rule_for_admin(user: User, pk: int) -> SlaEscalationRule:
+    admin_or_404(user)
+    try:
+        return SlaEscalationRule.objects.prefetch_related("notify_users").get(pk=pk)
+    except (SlaEscalationRule.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def escalation_rules_for_list() -> list[SlaEscalationRule]:
+    return list(
+        SlaEscalationRule.objects.select_related("policy", "reassign_to", "reassign_team")
+        .prefetch_related("notify_users")
+        .order_by("percent", "name", "id")
+    )
+
+
+# --- agents' notices -----------------------------------------------------------------------------
+
+NOTICES_SHOWN = 100
+
+
+def notices_for(user: User) -> list[AgentNotice]:
+    """The agent's latest notices, on tickets they may still open."""
+    from concierge.tickets.queries import tickets_visible_to
+
+    return list(
+        AgentNotice.objects.filter(recipient=user, ticket__in=tickets_visible_to(user))
+        .select_related("ticket")
+        .order_by("-created_at", "-id")[:NOTICES_SHOWN]
+    )
+
+
+def unread_notice_count(user: User) -> int:
+    return AgentNotice.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from concierge.sla.views import calendars, policies, preview
+from concierge.sla.views import calendars, escalations, policies, preview
 
 app_name = "sla"
 
@@ -38,4 +38,18 @@ urlpatterns = [
         name="calendar_import_ics",
     ),
     path("settings/sla/preview/", preview.preview, name="preview"),
+    path("settings/sla/escalations/", escalations.escalation_list, name="escalation_list"),
+    path("settings/sla/escalations/new/", escalations.escalation_new, name="escalation_new"),
+    path(
+        "settings/sla/escalations/<int:pk>/",
+        escalations.escalation_edit,
+        name="escalation_edit",
+    ),
+    path(
+        "settings/sla/escalations/<int:pk>/delete/",
+        escalations.escalation_delete,
+        name="escalation_delete",
+    ),
+    path("notices/", escalations.notice_list, name="notices"),
+    path("notices/read/", escalations.notice_read, name="notices_read"),
 ]

@@ -263,6 +263,7 @@ class EventKind(models.TextChoices):
     MACRO_APPLIED = "macro_applied", _("Macro applied")
     PLAYBOOK_STEP = "playbook_step", _("Playbook step done or undone")
     SLA_BREACHED = "sla_breached", _("SLA target breached")
+    SLA_ESCALATED = "sla_escalated", _("SLA escalation")
 
 
 class TicketEvent(models.Model):

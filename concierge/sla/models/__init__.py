@@ -7,6 +7,12 @@ from concierge.sla.models.calendars import (
     Weekday,
     validate_time_zone,
 )
+from concierge.sla.models.escalations import (
+    MAX_PERCENT,
+    AgentNotice,
+    SlaEscalation,
+    SlaEscalationRule,
+)
 from concierge.sla.models.policies import (
     MAX_TARGET_MINUTES,
     PAUSABLE_STATUSES,
@@ -18,13 +24,17 @@ from concierge.sla.models.policies import (
 from concierge.sla.models.timers import SlaTimer, TimerState
 
 __all__ = [
+    "MAX_PERCENT",
     "MAX_TARGET_MINUTES",
     "PAUSABLE_STATUSES",
+    "AgentNotice",
     "BusinessCalendar",
     "BusinessInterval",
     "Holiday",
     "Metric",
     "SlaConfigVersion",
+    "SlaEscalation",
+    "SlaEscalationRule",
     "SlaPolicy",
     "SlaPolicyTarget",
     "SlaTimer",

@@ -129,6 +129,10 @@ def timeline_entry(event: TicketEvent) -> TimelineEntry:
         from concierge.sla.display import breach_summary  # the SLA app builds on tickets
 
         return TimelineEntry(summary=breach_summary(event), **common)
+    if event.kind == EventKind.SLA_ESCALATED:
+        from concierge.sla.display import escalation_summary
+
+        return TimelineEntry(summary=escalation_summary(event), **common)
     # Field, tag and follower changes: the value before and after.
     # No verb here: "Aino · Status: Open → Solved" reads the same in every language.
     return TimelineEntry(

@@ -1,0 +1,199 @@
+"""The escalation sweep: the worker's periodic look at tickets whose SLA needs attention.
+
+Every ticket keeps `sla_check_at`, the next instant at which something happens to its
+SLA: a target falls due (a breach to record) or an escalation rule's share of a target
+passes. The sweep reads the tickets whose instant has come through the partial index on
+that column, and for each, under its row lock: recomputes it (recording breaches), fires
+the rules that are due, and moves `sla_check_at` on. A rule fires once per timer: the
+`SlaEscalation` row's unique (timer, rule) pair is inserted before anything is done, so
+two workers sweeping at once, or a sweep repeated after a crash, never act twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from concierge.people.models import TeamMembership, User
+from concierge.sla.due_times import next_check, pending_escalations, recompute, save_check_at
+from concierge.sla.models import AgentNotice, SlaEscalation, SlaEscalationRule, SlaTimer
+from concierge.sla.policy_rules import EscalationRuleValue, current_config
+from concierge.tickets.models import EventKind, Priority, Ticket, TicketEvent
+from concierge.tickets.services import UNSET, caused_by, ticket_update
+
+logger = logging.getLogger(__name__)
+
+#: Tickets read per query; the sweep goes on with the next batch until none is due.
+BATCH_SIZE = 500
+
+
+@dataclass
+class SweepResult:
+    tickets: int = 0
+    breaches: int = 0
+    escalations: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.tickets} ticket(s) checked, {self.breaches} breach(es) recorded, "
+            f"{self.escalations} escalation(s)"
+        )
+
+
+def due_ticket_ids(now: datetime, limit: int = BATCH_SIZE) -> list[int]:
+    """Tickets whose next SLA check has come, oldest first (the partial index's order)."""
+    return list(
+        Ticket.objects.filter(sla_check_at__lte=now)
+        .order_by("sla_check_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def sweep(*, now: datetime | None = None, batch: int = BATCH_SIZE) -> SweepResult:
+    """Check every ticket that is due; returns what was done."""
+    now = now or timezone.now()
+    result = SweepResult()
+    seen: set[int] = set()
+    while True:
+        ids = [pk for pk in due_ticket_ids(now, batch) if pk not in seen]
+        if not ids:
+            return result
+        for pk in ids:
+            seen.add(pk)
+            try:
+                sweep_ticket(pk, now=now, result=result)
+            except Exception:  # one broken ticket must not stop the others
+                logger.exception("the SLA sweep failed on ticket %s", pk)
+
+
+def sweep_job(now: datetime) -> str:
+    """The scheduler's entry point (a periodic job of the worker)."""
+    return str(sweep(now=now))
+
+
+def sweep_ticket(pk: int, *, now: datetime, result: SweepResult | None = None) -> None:
+    result = result if result is not None else SweepResult()
+    with transaction.atomic():
+        # Another worker sweeping the same ticket holds its lock: leave it to them.
+        ticket = Ticket.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+        if ticket is None or ticket.sla_check_at is None or ticket.sla_check_at > now:
+            return
+        config = current_config()
+        recomputed = recompute(ticket, now=now, config=config)
+        result.tickets += 1
+        result.breaches += len(recomputed.breach_events)
+        fired: list[tuple[SlaEscalation, SlaTimer]] = []
+        for timer, rule, when in pending_escalations(recomputed, config):
+            if when > now:
+                break
+            escalation = _record(ticket, timer, rule, when, now)
+            timer.escalated_rule_ids = [*timer.escalated_rule_ids, rule.id]
+            timer.save(update_fields=["escalated_rule_ids"])
+            if escalation is not None:
+                fired.append((escalation, timer))
+        save_check_at(ticket, next_check(recomputed, config))
+        for escalation, timer in fired:
+            escalate(ticket, escalation, timer)
+            result.escalations += 1
+
+
+def _record(
+    ticket: Ticket, timer: SlaTimer, rule: EscalationRuleValue, when: datetime, now: datetime
+) -> SlaEscalation | None:
+    """The escalation's row, or None when this rule already fired for this timer."""
+    try:
+        with transaction.atomic():
+            return SlaEscalation.objects.create(
+                ticket=ticket, timer=timer, rule_id=rule.id, due_at=when, fired_at=now
+            )
+    except IntegrityError:
+        return None
+
+
+def _recipients(ticket: Ticket, rule: SlaEscalationRule) -> list[User]:
+    people: list[User] = []
+    if rule.notify_assignee and ticket.assignee_id:
+        people.append(ticket.assignee)
+    if rule.notify_team_lead and ticket.team_id:
+        leads = TeamMembership.objects.filter(team_id=ticket.team_id, is_lead=True)
+        people += [membership.user for membership in leads.select_related("user")]
+    people += list(rule.notify_users.all())
+    if rule.reassign_to is not None:
+        people.append(rule.reassign_to)
+    unique: dict[int, User] = {}
+    for person in people:
+        if person.is_active and person.is_agent:
+            unique.setdefault(person.pk, person)
+    return list(unique.values())
+
+
+def escalate(ticket: Ticket, escalation: SlaEscalation, timer: SlaTimer) -> None:
+    """Do what the rule says: tell people, reassign, raise the priority; and note it."""
+    from concierge.sla.tasks import send_notice_emails
+
+    rule = (
+        SlaEscalationRule.objects.select_related("reassign_to", "reassign_team")
+        .prefetch_related("notify_users")
+        .get(pk=escalation.rule_id)
+    )
+    ticket = Ticket.objects.select_related("assignee").get(pk=ticket.pk)
+    changes: dict[str, object] = {}
+    if rule.raise_priority and ticket.priority < Priority.URGENT:
+        changes["priority"] = ticket.priority + 1
+    new_assignee = rule.reassign_to
+    if (
+        new_assignee is not None
+        and new_assignee.is_active
+        and new_assignee.is_agent
+        and new_assignee.pk != ticket.assignee_id
+    ):
+        changes["assignee"] = new_assignee
+    if rule.reassign_team is not None and rule.reassign_team.pk != ticket.team_id:
+        changes["team"] = rule.reassign_team
+    recipients = _recipients(ticket, rule)
+    notices = AgentNotice.objects.bulk_create(
+        AgentNotice(
+            recipient=person,
+            ticket=ticket,
+            escalation=escalation,
+            rule_name=rule.name,
+            metric=timer.metric,
+            percent=rule.percent,
+            due_at=timer.due_at,
+        )
+        for person in recipients
+    )
+    done = {
+        "notified": [person.pk for person in recipients],
+        **{name: getattr(value, "pk", value) for name, value in changes.items()},
+    }
+    escalation.actions = done
+    escalation.save(update_fields=["actions"])
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=EventKind.SLA_ESCALATED,
+        field=timer.metric,
+        after={
+            "rule": rule.name,
+            "percent": rule.percent,
+            "notified": [str(person) for person in recipients],
+        },
+        cause={"kind": "sla_escalation", "id": rule.pk, "name": rule.name},
+        created_at=escalation.fired_at,
+    )
+    if changes:
+        with caused_by("sla_escalation", rule.pk, rule.name):
+            ticket_update(
+                ticket=ticket,
+                actor=None,
+                priority=changes.get("priority", UNSET),
+                assignee=changes.get("assignee", UNSET),
+                team=changes.get("team", UNSET),
+            )
+    if rule.send_email and notices:
+        ids = [notice.pk for notice in notices]
+        transaction.on_commit(lambda: send_notice_emails.enqueue(ids))
