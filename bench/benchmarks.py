@@ -12,7 +12,7 @@ import html
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
@@ -148,27 +148,25 @@ def deep_cursor(user: User, slug: str) -> tuple[str, int] | None:
 
 def inbox_cases(
     users: dict[str, User], clients: dict[str, Client], settings: Settings
-) -> list[Result]:
-    results = []
+) -> Iterator[Result]:
     inbox = reverse("tickets:inbox")
     for label, user in users.items():
         client = clients[label]
         for slug in BUILTIN_VIEWS:
             first = f"{inbox}?{urlencode({'view': slug})}"
-            results.append(repeat("inbox", f"{slug}: first page", label, client, first, settings))
-            results.append(walk(label, client, first, slug, settings))
+            yield repeat("inbox", f"{slug}: first page", label, client, first, settings)
+            yield walk(label, client, first, slug, settings)
             position = deep_cursor(user, slug)
             if position is not None:
                 cursor, depth = position
                 url = f"{inbox}?{urlencode({'view': slug, 'cursor': cursor})}"
                 case = f"{slug}: cursor {depth:,} rows deep"
-                results.append(repeat("inbox", case, label, client, url, settings))
-    return results
+                yield repeat("inbox", case, label, client, url, settings)
 
 
 def ticket_page_cases(
     users: dict[str, User], clients: dict[str, Client], settings: Settings
-) -> list[Result]:
+) -> Iterator[Result]:
     number, pk, team_id = (
         Ticket.objects.filter(tags__name=LONG_THREAD_TAG).values_list("number", "id", "team").get()
     )
@@ -181,26 +179,26 @@ def ticket_page_cases(
         .values_list("number", flat=True)
         .first()
     )
-    results = []
     for label in users:
         client = clients[label]
         url = reverse("tickets:detail", args=[number])
         case = f"#{number}, {messages}-message thread"
-        results.append(repeat("ticket_page", case, label, client, url, settings))
+        yield repeat("ticket_page", case, label, client, url, settings)
         if typical is not None:
             url = reverse("tickets:detail", args=[typical])
             case = f"#{typical}, a recent ticket of the same team"
-            results.append(repeat("ticket_page", case, label, client, url, settings))
-    return results
+            yield repeat("ticket_page", case, label, client, url, settings)
 
 
-CASES: dict[str, Callable[[dict[str, User], dict[str, Client], Settings], list[Result]]] = {
+CASES: dict[str, Callable[[dict[str, User], dict[str, Client], Settings], Iterator[Result]]] = {
     "inbox": inbox_cases,
     "ticket_page": ticket_page_cases,
 }
 
 
-def run_benchmarks(names: list[str], settings: Settings) -> list[Result]:
+def run_benchmarks(
+    names: list[str], settings: Settings, on_result: Callable[[Result], None] | None = None
+) -> list[Result]:
     """Run the named benchmarks as the bench admin and the team-restricted agent."""
     users = {
         "admin": User.objects.get(email=BENCH_ADMIN),
@@ -212,5 +210,8 @@ def run_benchmarks(names: list[str], settings: Settings) -> list[Result]:
         clients[label].force_login(user)
     results = []
     for name in names:
-        results += CASES[name](users, clients, settings)
+        for result in CASES[name](users, clients, settings):
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
     return results

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import platform
+import subprocess
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -31,23 +32,38 @@ COLUMNS = (
 )
 
 
-def table(rows: list[dict[str, Any]]) -> str:
-    def line(values: list[str]) -> str:
-        cells = []
-        for (_, width, _), value in zip(COLUMNS, values, strict=False):
-            cells.append(
-                value[:width].ljust(width) if not value[:1].isdigit() else value.rjust(width)
-            )
-        return "  ".join(cells + values[len(COLUMNS) :])
+def _line(values: list[str]) -> str:
+    cells = []
+    for (_, width, _), value in zip(COLUMNS, values, strict=False):
+        numeric = value[:1].isdigit()
+        cells.append(value.rjust(width) if numeric else value[:width].ljust(width))
+    return "  ".join(cells + values[len(COLUMNS) :])
 
-    out = [line([title for _, _, title in COLUMNS] + ["within"])]
-    for row in rows:
-        values = [
-            f"{row[key]:.1f}" if isinstance(row[key], float) else str(row[key])
-            for key, _, _ in COLUMNS
-        ]
-        out.append(line([*values, "yes" if row["within_budget"] else "NO"]))
-    return "\n".join(out)
+
+def table_header() -> str:
+    return _line([title for _, _, title in COLUMNS] + ["within"])
+
+
+def table_row(row: dict[str, Any]) -> str:
+    values = [
+        f"{row[key]:.1f}" if isinstance(row[key], float) else str(row[key]) for key, _, _ in COLUMNS
+    ]
+    return _line([*values, "yes" if row["within_budget"] else "NO"])
+
+
+def code_version() -> str:
+    """The commit measured: from git when run in a checkout, else from BENCH_COMMIT."""
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parent,
+        )
+        return found.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return os.environ.get("BENCH_COMMIT", "unknown")
 
 
 def dataset_facts() -> dict[str, int]:
@@ -88,9 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(iterations=options.iterations, warmup=options.warmup, depth=options.depth)
     # The machine may be shared: the load around the run says how quiet it was.
     load_before = os.getloadavg()
-    results = [r.as_dict() for r in run_benchmarks(names, settings)]
+    print(table_header(), flush=True)
+    results = [
+        r.as_dict()
+        for r in run_benchmarks(
+            names, settings, on_result=lambda r: print(table_row(r.as_dict()), flush=True)
+        )
+    ]
     load_after = os.getloadavg()
-    print(table(results))
     missed = [r for r in results if not r["within_budget"]]
     print(f"{len(results) - len(missed)} of {len(results)} cases within budget (p95).")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
@@ -99,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         report = {
             "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "database": database,
+            "commit": code_version(),
             "machine": {
                 "cpus": os.cpu_count(),
                 "platform": platform.platform(),
