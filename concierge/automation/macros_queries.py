@@ -35,7 +35,9 @@ def macro_choices(user: User) -> list[Macro]:
 def macro_for_user(user: User, pk: object) -> Macro:
     """A macro this agent may apply, with its texts; 404 for anything else.
 
-    Another agent's personal macro does not exist for them, whatever its id.
+    Another agent's personal macro does not exist for them, whatever its id. An inactive
+    macro is still found: one switched off after an agent applied it to a draft is sent
+    with that draft as it was shown; the composer simply does not offer it any more.
     """
     if not is_agent(user):
         raise Http404
@@ -47,7 +49,7 @@ def macro_for_user(user: User, pk: object) -> Macro:
         raise Http404
     try:
         return (
-            macros_usable_by(user)
+            Macro.objects.filter(Q(owner__isnull=True) | Q(owner=user))
             .select_related("set_team", "set_assignee")
             .prefetch_related("variants")
             .get(pk=number)

@@ -14,6 +14,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
+def ticket(ticket):
+    """Kirsi's ticket, in Finnish: macros answer in the ticket's language."""
+    ticket.language = "fi"
+    ticket.save(update_fields=["language"])
+    return ticket
+
+
+@pytest.fixture
 def expect():
     return pytest.importorskip("playwright.sync_api").expect
 

@@ -126,14 +126,19 @@ def test_without_either_language_some_text_is_still_offered(settings):
     assert chosen("de") is None
 
 
-def test_the_ticket_language_comes_before_the_customers(ticket, customer):
-    assert ticket_language(ticket) == "fi"  # from the customer
+def test_the_ticket_language_comes_before_the_customers(ticket, customer, settings):
+    settings.LANGUAGE_CODE = "ru"
     ticket.language = "tr-TR"
     assert ticket_language(ticket) == "tr"
+    ticket.language = ""
+    assert ticket_language(ticket) == "fi"  # the customer's
+    customer.language = ""
+    assert ticket_language(ticket) == "ru"  # the site's
 
 
 def test_the_composer_text_is_the_chosen_variant_filled_in(settings, ticket, agent, admin):
     macro = macro_create(owner=None, actor=admin, variants=ALL, title="Acknowledge")
+    ticket.language = "fi"
     settings.BRAND_TONE = "formal"
     assert macro_text_for(macro, ticket=ticket, agent=agent) == "Hei Kirsi, vastaamme teille."
     settings.BRAND_TONE = "formal,fi:informal"

@@ -16,6 +16,14 @@ from concierge.tickets.models import EventKind, MessageKind, Priority, Status, T
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
+@pytest.fixture
+def ticket(ticket):
+    """Kirsi's ticket, in Finnish: macros answer in the ticket's language."""
+    ticket.language = "fi"
+    ticket.save(update_fields=["language"])
+    return ticket
+
+
 def texts(*pairs):
     return [VariantInput(language, tone, body) for language, tone, body in pairs]
 
@@ -200,6 +208,35 @@ def test_sending_applies_the_macro(login, agent, ticket, shared_macro):
     html = response.content.decode()
     assert "applied the macro “Ask for a photo”" in html  # the history, refreshed
     assert 'name="macro"' not in html  # a fresh composer
+
+
+def test_a_macro_switched_off_after_it_was_applied_is_still_sent(
+    login, agent, ticket, shared_macro
+):
+    client = login(agent)
+    apply(client, ticket, shared_macro.pk)
+    shared_macro.is_active = False
+    shared_macro.save(update_fields=["is_active"])
+
+    response = send(client, ticket, "Hei!", macro=shared_macro.pk, status="pending")
+
+    assert response.status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.priority == Priority.HIGH
+    assert "Ask for a photo</option>" not in response.content.decode()  # no longer offered
+
+
+def test_a_macro_can_switch_the_composer_to_a_note(login, agent, ticket, admin):
+    macro = macro_create(
+        owner=None,
+        actor=admin,
+        title="Hand over",
+        send_as="note",
+        variants=texts(("fi", "", "Ota tämä")),
+    )
+    html = apply(login(agent), ticket, macro.pk, mode="reply").content.decode()
+    assert re.search(r'<input type="radio" name="mode" value="note"[^>]*checked', html)
+    assert re.search(r'<section id="composer" class="card composer note"', html)
 
 
 def test_sending_with_someone_elses_macro_sends_nothing(login, agent, ticket, teammates_macro):
