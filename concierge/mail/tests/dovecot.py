@@ -8,7 +8,11 @@ anybody else it runs entirely as that user.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import imaplib
+import json
 import os
 import pwd
 import shutil
@@ -23,6 +27,24 @@ from concierge.mail.imap_utf7 import encode_folder
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 PASSWORD = "imap-secret"
+# Dovecot validates OAuth2 bearer tokens itself (JWTs signed with this key), the way a
+# provider's IMAP server validates the tokens its authorization server issued.
+OAUTH2_KEY = b"concierge-test-oauth2-signing-key"
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def oauth2_token(user: str, *, lifetime: int = 600) -> str:
+    """A signed access token for `user`, valid for `lifetime` seconds."""
+    now = int(time.time())
+    header = _b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    claims = _b64url(
+        json.dumps({"sub": user, "iat": now, "nbf": now, "exp": now + lifetime}).encode()
+    )
+    signature = hmac.new(OAUTH2_KEY, f"{header}.{claims}".encode(), hashlib.sha256).digest()
+    return f"{header}.{claims}.{_b64url(signature)}"
 
 
 def _free_port() -> int:
@@ -134,7 +156,7 @@ def _certificate(root: Path) -> Path:
 def start(users: list[str]) -> Dovecot:
     # A short path: Dovecot's sockets live under base_dir and socket paths are limited.
     root = Path(tempfile.mkdtemp(prefix="dovecot-"))
-    root.chmod(0o755)
+    root.chmod(0o755)  # Dovecot's own users read the config, keys and passwd-file
     as_root = os.geteuid() == 0
     internal, login, group, uid, gid = _accounts(as_root)
     mail = root / "mail"
@@ -142,6 +164,13 @@ def start(users: list[str]) -> Dovecot:
     if as_root:
         os.chown(mail, uid, gid)
     cert = _certificate(root)
+    keys = root / "keys" / "default" / "HS256"
+    keys.mkdir(parents=True)
+    (keys / "default").write_text(base64.b64encode(OAUTH2_KEY).decode())
+    (root / "oauth2.conf").write_text(
+        f"introspection_mode = local\nlocal_validation_key_dict = fs:posix:prefix={root}/keys/\n"
+        "username_attribute = sub\n"
+    )
     (root / "passwd").write_text(
         "".join(f"{user}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{mail}/{user}\n" for user in users)
     )
@@ -157,13 +186,18 @@ ssl = yes
 ssl_cert = <{cert}
 ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2
 default_internal_user = {internal}
 default_login_user = {login}
 default_internal_group = {group}
 first_valid_uid = 1
 first_valid_gid = 1
 mail_location = maildir:{mail}/%u
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2
+  args = {root}/oauth2.conf
+}}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd

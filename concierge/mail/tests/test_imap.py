@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
 import pytest
+from django.utils import timezone
 
 from concierge.mail.models import (
     AfterProcessing,
+    ImapAuth,
     ImapSecurity,
     MailboxFolderState,
     RawMessage,
@@ -13,6 +21,7 @@ from concierge.mail.models import (
     RawStatus,
 )
 from concierge.mail.services.imap import mailbox_poll, mailbox_test_connection
+from concierge.mail.tests.dovecot import oauth2_token
 from concierge.mail.tests.messages import build
 from concierge.tickets.models import Message, Ticket
 
@@ -197,3 +206,92 @@ def test_tls_refuses_a_certificate_nobody_vouches_for(imap_mailbox, dovecot_serv
 
     assert not worked
     assert "CERTIFICATE_VERIFY_FAILED" in detail
+
+
+# --- OAuth2 (XOAUTH2) --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def oauth_mailbox(imap_mailbox):
+    imap_mailbox.imap_auth = ImapAuth.XOAUTH2
+    imap_mailbox.imap_password = ""
+    imap_mailbox.save()
+    return imap_mailbox
+
+
+def test_it_signs_in_with_an_oauth2_access_token(oauth_mailbox, dovecot_server, imap_account):
+    oauth_mailbox.oauth2_access_token = oauth2_token(imap_account)
+    oauth_mailbox.save()
+    dovecot_server.append(imap_account, messages(1)[0])
+
+    result = mailbox_poll(oauth_mailbox)
+
+    assert (result.fetched, result.error) == (1, "")
+
+
+def test_a_token_the_server_does_not_accept_is_reported(oauth_mailbox, imap_account):
+    oauth_mailbox.oauth2_access_token = oauth2_token("somebody-else") + "tampered"
+    oauth_mailbox.save()
+
+    worked, detail = mailbox_test_connection(oauth_mailbox)
+
+    assert not worked
+    assert "sign-in failed" in detail
+
+
+@pytest.fixture
+def token_endpoint(imap_account):
+    """The authorization server: trades the refresh token for a new access token."""
+    requests: list[dict[str, list[str]]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            requests.append(form)
+            body = json.dumps(
+                {
+                    "access_token": oauth2_token(imap_account),
+                    "expires_in": 3600,
+                    "refresh_token": "rotated-refresh-token",
+                }
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/token", requests
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_expired_access_token_is_refreshed_first(
+    oauth_mailbox, dovecot_server, imap_account, token_endpoint
+):
+    url, requests = token_endpoint
+    oauth_mailbox.oauth2_access_token = oauth2_token(imap_account, lifetime=-60)
+    oauth_mailbox.oauth2_expires_at = timezone.now() - timedelta(minutes=1)
+    oauth_mailbox.oauth2_refresh_token = "first-refresh-token"
+    oauth_mailbox.oauth2_token_url = url
+    oauth_mailbox.oauth2_client_id = "desk-client"
+    oauth_mailbox.oauth2_client_secret = "desk-secret"
+    oauth_mailbox.save()
+    dovecot_server.append(imap_account, messages(1)[0])
+
+    result = mailbox_poll(oauth_mailbox)
+
+    assert (result.fetched, result.error) == (1, "")
+    [form] = requests
+    assert form["grant_type"] == ["refresh_token"]
+    assert form["refresh_token"] == ["first-refresh-token"]
+    assert form["client_id"] == ["desk-client"]
+    oauth_mailbox.refresh_from_db()
+    assert oauth_mailbox.oauth2_refresh_token == "rotated-refresh-token"
+    assert oauth_mailbox.oauth2_expires_at > timezone.now() + timedelta(minutes=50)
