@@ -149,6 +149,21 @@ def test_removing_the_macro_takes_its_text_and_changes_back(login, agent, ticket
     assert 'name="macro"' not in html
 
 
+def test_a_hostile_customer_name_reaches_the_composer_escaped(login, agent, ticket, admin):
+    requester = ticket.requester
+    requester.full_name = "<script>alert(1)</script> Smith & Sons"
+    requester.save(update_fields=["full_name"])
+    macro = macro_create(
+        owner=None,
+        actor=admin,
+        title="Greet",
+        variants=texts(("fi", "", "Dear {{ customer.name }}")),
+    )
+    html = apply(login(agent), ticket, macro.pk).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "Dear &lt;script&gt;alert(1)&lt;/script&gt; Smith &amp; Sons" in html
+
+
 def test_another_agents_personal_macro_cannot_be_applied(login, agent, ticket, teammates_macro):
     assert apply(login(agent), ticket, teammates_macro.pk).status_code == 404
 
@@ -376,6 +391,38 @@ def test_an_agent_edits_and_deletes_their_macro(login, agent):
 
     assert client.post(reverse("automation:macro_delete", args=[macro.pk])).status_code == 302
     assert not Macro.objects.exists()
+
+
+def test_a_text_is_removed_with_its_delete_box(login, agent):
+    macro = macro_create(
+        owner=agent, actor=agent, title="Two", variants=texts(("en", "", "Hi"), ("fi", "", "Moi"))
+    )
+    response = login(agent).post(
+        reverse("automation:macro_edit", args=[macro.pk]),
+        macro_post(
+            title="Two",
+            **{
+                "variant-TOTAL_FORMS": "3",
+                "variant-INITIAL_FORMS": "2",
+                "variant-0-language": "en",
+                "variant-0-body": "Hi",
+                "variant-1-language": "fi",
+                "variant-1-body": "Moi",
+                "variant-1-DELETE": "on",
+                "variant-2-language": "en",
+                "variant-2-body": "",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    assert list(macro.variants.values_list("language", flat=True)) == ["en"]
+
+
+def test_the_lists_show_how_often_a_macro_was_used(login, agent, ticket, shared_macro):
+    client = login(agent)
+    send(client, ticket, "Hei!", macro=shared_macro.pk)
+    html = client.get(reverse("automation:macro_list")).content.decode()
+    assert re.search(r"Ask for a photo.*?<td>1</td>", html, re.S)
 
 
 def test_personal_macros_are_private(login, agent, admin, teammates_macro):
