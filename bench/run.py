@@ -27,6 +27,7 @@ COLUMNS = (
     ("p50_ms", 8, "p50 ms"),
     ("p95_ms", 8, "p95 ms"),
     ("max_ms", 8, "max ms"),
+    ("cpu_p50_ms", 8, "cpu p50"),
     ("queries", 7, "queries"),
     ("budget_ms", 7, "budget"),
 )

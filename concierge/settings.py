@@ -195,6 +195,13 @@ WORKER_STALE_SECONDS = envint("WORKER_STALE_SECONDS", 60)
 # The worker's scheduler: how often it looks for due periodic jobs, and the time rules' tick.
 SCHEDULER_POLL_SECONDS = envint("SCHEDULER_POLL_SECONDS", 15)
 TIME_RULES_INTERVAL_SECONDS = envint("TIME_RULES_INTERVAL_SECONDS", 300)
+# Routing: how often waiting unassigned tickets are offered to agents again.
+ROUTING_QUEUE_INTERVAL_SECONDS = envint("ROUTING_QUEUE_INTERVAL_SECONDS", 60)
+# Ticket language detection: the languages weighed, and the confidence (percent) needed.
+LANGUAGE_DETECTION_LANGUAGES = envlist(
+    "LANGUAGE_DETECTION_LANGUAGES", "en,ru,tr,fi,sv,et,de,fr,es,it,pt,nl,pl,uk"
+)
+LANGUAGE_DETECTION_MIN_CONFIDENCE = envint("LANGUAGE_DETECTION_MIN_CONFIDENCE", 50) / 100
 # How often the SLA sweep records breaches and fires escalation rules.
 SLA_SWEEP_INTERVAL_SECONDS = envint("SLA_SWEEP_INTERVAL_SECONDS", 60)
 

@@ -49,6 +49,11 @@ JOBS: list[Job] = [
         "concierge.automation.rules.time_rules_run",
     ),
     Job(
+        "automation.routing_queue",
+        lambda: settings.ROUTING_QUEUE_INTERVAL_SECONDS,
+        "concierge.automation.routing.routing_queue_run",
+    ),
+    Job(
         "sla.escalation_sweep",
         lambda: settings.SLA_SWEEP_INTERVAL_SECONDS,
         "concierge.sla.escalations.sweep_job",

@@ -2,7 +2,13 @@
 
 from django.urls import URLPattern, URLResolver
 
-from concierge.automation import macros_urls, playbooks_urls, rules_urls, triggers_urls
+from concierge.automation import (
+    macros_urls,
+    playbooks_urls,
+    routing_urls,
+    rules_urls,
+    triggers_urls,
+)
 
 app_name = "automation"
 
@@ -10,4 +16,5 @@ urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += macros_urls.urlpatterns
 urlpatterns += triggers_urls.urlpatterns
 urlpatterns += rules_urls.urlpatterns
+urlpatterns += routing_urls.urlpatterns
 urlpatterns += playbooks_urls.urlpatterns

@@ -24,14 +24,24 @@ def apply_sla_timers(events: Sequence[TicketEvent]) -> None:
 
 
 def run_triggers(events: Sequence[TicketEvent]) -> None:
-    """Admin-defined triggers, in their order; loop-safe (concierge.automation.triggers)."""
+    """Admin-defined triggers, in their order; loop-safe (concierge.automation.triggers).
+
+    A new ticket's language is detected from its text first, so that triggers and
+    routing see it.
+    """
+    from concierge.automation.language import ticket_language_detect
     from concierge.automation.triggers import run_triggers as run_active_triggers
 
+    ticket_language_detect(events)
     run_active_triggers(events)
 
 
 def route(events: Sequence[TicketEvent]) -> None:
-    """Team and agent routing runs here once routing rules exist."""
+    """A new ticket's team by the routing rules, then an available agent of the team by
+    its way of assigning (concierge.automation.routing)."""
+    from concierge.automation.routing import route as route_tickets
+
+    route_tickets(events)
 
 
 def notify(events: Sequence[TicketEvent]) -> None:

@@ -1,0 +1,275 @@
+"""Routing: the body of the ticket pipeline's route step, availability and the queue.
+
+A new ticket without a team gets one from the first routing rule that matches. A ticket
+that arrives in a team (new, or moved there) without an assignee gets one of the team's
+available agents, the way the team chose:
+
+- round-robin: the next available agent after the one who got the last ticket;
+- least loaded: the available agent with the fewest new and open tickets;
+- best skills match: the available agent who speaks the ticket's language and has the
+  most skills named by its tags; ties go to the least loaded.
+
+Available means online in the top bar, within their own working hours when they have a
+calendar, an agent who may reply (not a light agent), and under the team's cap of open
+tickets. A ticket no agent can take waits in its team's queue; the scheduler offers
+waiting tickets again every ROUTING_QUEUE_INTERVAL_SECONDS, and an agent coming online
+gets them at once. Every change goes through the ticket services in `caused_by`, so the
+audit trail names the routing rule or "Routing".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concierge.automation.models.routing import (
+    AgentAvailability,
+    AssignmentMode,
+    Presence,
+    RoutingRule,
+    TeamRouting,
+)
+from concierge.automation.triggers_conditions import (
+    CalendarCache,
+    Facts,
+    conditions_hold,
+    fold,
+    ticket_for_rules,
+)
+from concierge.people.models import Role, Team, User
+from concierge.sla import business_time
+from concierge.sla.calendar import CalendarError
+from concierge.tickets.models import EventKind, Status, Ticket, TicketEvent
+from concierge.tickets.services import caused_by, ticket_update
+
+# Tickets an agent is working on: what the load and the cap count.
+WORKING_STATUSES = (Status.NEW, Status.OPEN)
+ROUTING_CAUSE = 0  # the id in the audit trail's cause when no single rule acted
+QUEUE_BATCH = 200
+
+
+# --- which team --------------------------------------------------------------------------
+
+
+def team_for(ticket: Ticket, message_text: str, now: dt.datetime) -> RoutingRule | None:
+    """The first active routing rule whose conditions hold for the ticket."""
+    facts = Facts(ticket=ticket, at=now, message_text=message_text, calendars=CalendarCache())
+    for rule in RoutingRule.objects.filter(is_active=True).select_related("team"):
+        if conditions_hold(rule.conditions_all, rule.conditions_any, facts):
+            return rule
+    return None
+
+
+# --- which agent -------------------------------------------------------------------------
+
+
+def is_available(availability: AgentAvailability | None, now: dt.datetime) -> bool:
+    if availability is None or availability.presence != Presence.ONLINE:
+        return False
+    if availability.calendar_id is None:
+        return True
+    from concierge.sla.queries import calendar_value, calendars_with_rules
+
+    stored = calendars_with_rules().filter(pk=availability.calendar_id).first()
+    if stored is None:
+        return True  # the calendar was deleted: the agent's own status decides
+    try:
+        return business_time.is_open(calendar_value(stored), now)
+    except (CalendarError, ValueError):
+        return True
+
+
+def open_loads(agents: Iterable[User]) -> dict[int, int]:
+    """New and open tickets per agent, in one query."""
+    pks = [a.pk for a in agents]
+    rows = (
+        Ticket.objects.filter(assignee_id__in=pks, status__in=WORKING_STATUSES)
+        .values("assignee_id")
+        .annotate(n=Count("pk"))
+    )
+    loads = dict.fromkeys(pks, 0)
+    loads.update({row["assignee_id"]: row["n"] for row in rows})
+    return loads
+
+
+def available_members(team: Team, now: dt.datetime) -> list[User]:
+    members = list(
+        User.objects.filter(teams=team, is_active=True, role__in=(Role.ADMIN, Role.AGENT)).order_by(
+            "pk"
+        )
+    )
+    presence = {a.agent_id: a for a in AgentAvailability.objects.filter(agent__in=members)}
+    return [m for m in members if is_available(presence.get(m.pk), now)]
+
+
+def _skill_score(agent: User, ticket: Ticket) -> int:
+    languages = {fold(code) for code in agent.languages or []}
+    skills = {fold(skill) for skill in agent.skills or []}
+    tags = {fold(tag.name) for tag in ticket.tags.all()}
+    return (2 if ticket.language and fold(ticket.language) in languages else 0) + len(skills & tags)
+
+
+def pick_agent(routing: TeamRouting, ticket: Ticket, now: dt.datetime) -> User | None:
+    """The agent the team's mode gives the ticket to, or None when nobody can take it.
+
+    Call with `routing` locked (select_for_update): round-robin reads and moves its
+    pointer, and two tickets arriving together must not both go to the same agent.
+    """
+    candidates = available_members(routing.team, now)
+    if not candidates:
+        return None
+    loads = open_loads(candidates)
+    if routing.max_open_per_agent is not None:
+        candidates = [a for a in candidates if loads[a.pk] < routing.max_open_per_agent]
+    if not candidates:
+        return None
+    if routing.mode == AssignmentMode.ROUND_ROBIN:
+        after = [a for a in candidates if a.pk > (routing.last_assigned_id or 0)]
+        return (after or candidates)[0]
+    if routing.mode == AssignmentMode.LEAST_LOADED:
+        return min(candidates, key=lambda a: (loads[a.pk], a.pk))
+    return min(candidates, key=lambda a: (-_skill_score(a, ticket), loads[a.pk], a.pk))
+
+
+def assign_agent(ticket: Ticket, now: dt.datetime | None = None) -> User | None:
+    """Give an unassigned ticket to one of its team's available agents, if the team
+    assigns automatically; returns the agent, or None when it waits in the queue."""
+    if ticket.team_id is None or ticket.assignee_id is not None:
+        return None
+    if ticket.status not in WORKING_STATUSES or ticket.merged_into_id:
+        return None
+    now = now or timezone.now()
+    with transaction.atomic():
+        routing = (
+            TeamRouting.objects.select_for_update()
+            .select_related("team")
+            .filter(team_id=ticket.team_id)
+            .exclude(mode=AssignmentMode.MANUAL)
+            .first()
+        )
+        if routing is None:
+            return None
+        agent = pick_agent(routing, ticket, now)
+        if agent is None:
+            return None
+        routing.last_assigned = agent
+        routing.save(update_fields=["last_assigned"])
+        with caused_by(
+            "routing", ROUTING_CAUSE, _("Routing: %(mode)s") % {"mode": routing.get_mode_display()}
+        ):
+            ticket_update(ticket=ticket, actor=None, assignee=agent)
+    return agent
+
+
+# --- the pipeline step ------------------------------------------------------------------------
+
+
+def route(events: Sequence[TicketEvent]) -> None:
+    """New tickets get a team and an agent; a ticket moved to a team gets an agent."""
+    by_ticket: dict[int, list[TicketEvent]] = {}
+    for event in events:
+        by_ticket.setdefault(event.ticket_id, []).append(event)
+    for ticket_pk, ticket_events in by_ticket.items():
+        created = next((e for e in ticket_events if e.kind == EventKind.CREATED), None)
+        moved = any(e.kind == EventKind.FIELD_CHANGED and e.field == "team" for e in ticket_events)
+        if created is None and not moved:
+            continue
+        ticket = ticket_for_rules(ticket_pk)
+        if ticket.is_resolved or ticket.merged_into_id:
+            continue
+        now = timezone.now()
+        if created is not None and ticket.team_id is None:
+            text = created.message.body_text if created.message else ""
+            rule = team_for(ticket, text, now)
+            if rule is not None:
+                # The team change comes back through the pipeline, which then assigns.
+                with caused_by("routing_rule", rule.pk, rule.name):
+                    ticket_update(ticket=ticket, actor=None, team=rule.team)
+            continue
+        assign_agent(ticket, now)
+
+
+# --- availability and the queue -------------------------------------------------------------
+
+
+def waiting_tickets(teams: Iterable[int]) -> list[Ticket]:
+    return list(
+        Ticket.objects.filter(
+            team_id__in=list(teams),
+            assignee__isnull=True,
+            status__in=WORKING_STATUSES,
+            merged_into__isnull=True,
+        ).order_by("created_at", "pk")[:QUEUE_BATCH]
+    )
+
+
+def assign_waiting(teams: Iterable[int] | None = None, now: dt.datetime | None = None) -> int:
+    """Offer waiting unassigned tickets (oldest first) to available agents again."""
+    now = now or timezone.now()
+    routed = TeamRouting.objects.exclude(mode=AssignmentMode.MANUAL)
+    if teams is not None:
+        routed = routed.filter(team_id__in=list(teams))
+    assigned = 0
+    for ticket in waiting_tickets(routed.values_list("team_id", flat=True)):
+        if assign_agent(ticket, now) is not None:
+            assigned += 1
+    return assigned
+
+
+def routing_queue_run(now: dt.datetime) -> str:
+    """The scheduler's job: waiting tickets find agents who came on shift or freed up."""
+    return f"assigned {assign_waiting(now=now)} ticket(s)"
+
+
+def agent_set_presence(*, agent: User, presence: str) -> AgentAvailability:
+    """An agent goes online or away.
+
+    Going away returns their new and open tickets of teams that ask for it to the team,
+    and on to other available agents; coming online hands them waiting tickets.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        availability, _created = AgentAvailability.objects.select_for_update().get_or_create(
+            agent=agent
+        )
+        changed = availability.presence != presence
+        availability.presence = presence
+        availability.changed_at = now
+        availability.save(update_fields=["presence", "changed_at"])
+    if not changed:
+        return availability
+    teams = list(agent.teams.values_list("pk", flat=True))
+    if presence == Presence.AWAY:
+        returning = TeamRouting.objects.filter(team_id__in=teams, return_when_away=True)
+        tickets = Ticket.objects.filter(
+            assignee=agent,
+            team_id__in=returning.values("team_id"),
+            status__in=WORKING_STATUSES,
+        ).order_by("created_at", "pk")
+        for ticket in tickets:
+            with caused_by("routing", ROUTING_CAUSE, _("Routing: the agent went away")):
+                ticket = ticket_update(ticket=ticket, actor=None, assignee=None)
+            assign_agent(ticket, now)
+    else:
+        assign_waiting(teams, now)
+    return availability
+
+
+def availability_of(agent: User) -> AgentAvailability | None:
+    return AgentAvailability.objects.filter(agent=agent).select_related("calendar").first()
+
+
+def team_loads() -> dict[int, int]:
+    """Unassigned new and open tickets per team: the queue each team has."""
+    rows = (
+        Ticket.objects.filter(assignee__isnull=True, status__in=WORKING_STATUSES)
+        .exclude(team__isnull=True)
+        .values("team_id")
+        .annotate(n=Count("pk", filter=Q(merged_into__isnull=True)))
+    )
+    return {row["team_id"]: row["n"] for row in rows}
