@@ -229,10 +229,9 @@ def _ignore_reason(raw: RawMessage, parsed: ParsedMessage, sender: str, ours: se
 
 
 def _deliver(
-    raw: RawMessage, parsed: ParsedMessage, *, acknowledge: bool
+    raw: RawMessage, parsed: ParsedMessage, *, acknowledge: bool, ours: set[str]
 ) -> tuple[str, Ticket, Message]:
     """Create the ticket or add to one; returns (action, ticket, message)."""
-    ours = outbox.our_addresses()
     sender_address = parsed.from_.address or raw.envelope_from
     sender = addresses.normalize(sender_address)
     if not sender or "@" not in sender:
@@ -283,7 +282,7 @@ def _deliver(
     wanted = acknowledge and mailbox is not None and mailbox.auto_acknowledge
     if wanted and not appended and not noise:
         outbox.acknowledgement_queue(
-            ticket=ticket, customer=customer, address=sender, mailbox=mailbox
+            ticket=ticket, customer=customer, address=sender, mailbox=mailbox, ours=ours
         )
     return action_for(parsed, appended=appended), ticket, message
 
@@ -316,7 +315,7 @@ def _process_locked(raw: RawMessage, *, acknowledge: bool) -> IngestResult:
         raw.status, raw.action, raw.error = RawStatus.IGNORED, IngestAction.IGNORED, reason
         raw.save(update_fields=[*common, "status", "action", "error"])
         return IngestResult(raw.pk, IngestAction.IGNORED, error=reason, parsed=parsed)
-    action, ticket, message = _deliver(raw, parsed, acknowledge=acknowledge)
+    action, ticket, message = _deliver(raw, parsed, acknowledge=acknowledge, ours=ours)
     raw.action, raw.ticket, raw.ticket_message, raw.error = action, ticket, message, ""
     raw.save(update_fields=[*common, "status", "action", "ticket", "ticket_message", "error"])
     return IngestResult(raw.pk, action, ticket.number, parsed=parsed)

@@ -227,10 +227,15 @@ def acknowledgement_allowed(address: str) -> bool:
 
 
 def acknowledgement_queue(
-    *, ticket: Ticket, customer: Customer, address: str, mailbox: Mailbox | None
+    *,
+    ticket: Ticket,
+    customer: Customer,
+    address: str,
+    mailbox: Mailbox | None,
+    ours: set[str] | None = None,
 ) -> OutboundEmail | None:
     """Tell the customer we have their request and its number, in their language."""
-    if not address or is_our_address(address) or not acknowledgement_allowed(address):
+    if not address or is_our_address(address, ours) or not acknowledgement_allowed(address):
         return None
     email = render_mail_email(
         "acknowledgement",
