@@ -24,6 +24,7 @@ from concierge.search.snippets import Highlighter
 from concierge.search.spelling import completions, corrections
 
 CANDIDATES = 40
+SNIPPET_MESSAGES = 20
 
 
 def site_languages() -> list[str]:
@@ -67,15 +68,13 @@ def _ranked_ids(
     only when `fill_with_partial` and the full matches are fewer than `limit`)."""
     if not any(clauses for _, clauses in queries):
         return []
-    sql, params = visible.values("pk").query.sql_with_params()
     backend = current_backend()
     found = [
         (pk, score, 0)
         for pk, score in backend.match(
             corpus,
             queries,
-            visible_sql=sql,
-            visible_params=params,
+            visible=visible,
             require_all=True,
             limit=limit,
         )
@@ -88,8 +87,7 @@ def _ranked_ids(
             for pk, score in backend.match(
                 corpus,
                 queries,
-                visible_sql=sql,
-                visible_params=params,
+                visible=visible,
                 require_all=False,
                 limit=limit - len(found),
                 exclude=seen,
@@ -126,13 +124,16 @@ def _freshness(updated_at: dt.datetime, now: dt.datetime) -> float:
     return 1 / (1 + age_days / 180)
 
 
-def _final_score(text_score: float, translation: object, now: dt.datetime) -> float:
+def _final_score(
+    text_score: float, helpful: int, not_helpful: int, updated_at: dt.datetime, now: dt.datetime
+) -> float:
     """Text relevance first; votes and freshness move it by at most a fifth."""
     relevance = text_score / (1 + text_score)
-    votes = translation.helpful_count + translation.not_helpful_count
+    votes = helpful + not_helpful
     confidence = votes / (votes + 5)
-    helpfulness = (translation.helpfulness - 0.5) * 2 * confidence
-    return relevance * (1 + 0.15 * helpfulness + 0.05 * _freshness(translation.updated_at, now))
+    share = (helpful + 1) / (votes + 2)
+    helpfulness = (share - 0.5) * 2 * confidence
+    return relevance * (1 + 0.15 * helpfulness + 0.05 * _freshness(updated_at, now))
 
 
 def search_articles(
@@ -164,22 +165,33 @@ def search_articles(
     ranked = _ranked_ids(ARTICLES, queries, visible, limit=max(limit * 2, CANDIDATES))
     if not ranked:
         return results
-    rows = ArticleTranslation.objects.select_related("article__section__category").in_bulk(
-        [pk for pk, _, _ in ranked]
-    )
+    # Rank on the few columns the final score needs; load whole rows for the page only.
+    signals = {
+        row[0]: row
+        for row in ArticleTranslation.objects.filter(
+            pk__in=[pk for pk, _, _ in ranked]
+        ).values_list("pk", "helpful_count", "not_helpful_count", "updated_at")
+    }
     now = timezone.now()
     ordered = sorted(
-        (
-            (tier, -_final_score(score, rows[pk], now), pk)
-            for pk, score, tier in ranked
-            if pk in rows
-        ),
+        (tier, -_final_score(score, *signals[pk][1:], now), pk)
+        for pk, score, tier in ranked
+        if pk in signals
     )[:limit]
-    clauses_by_language = dict(queries)
+    shown = ArticleTranslation.objects.select_related("article__section__category").defer(
+        "body_markdown"
+    )
+    if not snippets:
+        shown = shown.defer("body_markdown", "body_html")
+    rows = shown.in_bulk([pk for _, _, pk in ordered])
+    highlighters = {
+        language: Highlighter.for_clauses(analyzer_for(language), clauses)
+        for language, clauses in queries
+    }
     for position, (_, negative_score, pk) in enumerate(ordered, 1):
         translation = rows[pk]
-        highlighter = Highlighter.for_clauses(
-            analyzer_for(translation.language), clauses_by_language.get(translation.language, [])
+        highlighter = highlighters.get(translation.language) or Highlighter.for_clauses(
+            analyzer_for(translation.language), []
         )
         results.hits.append(
             ArticleHit(
@@ -272,22 +284,25 @@ def search_tickets(
         .values_list("ticket_id", "body_text")
     )
     for ticket_id, body in messages:
-        texts.setdefault(ticket_id, []).append(body)
+        quoted = texts.setdefault(ticket_id, [])
+        # The newest messages are the ones worth quoting; a long thread is not read whole.
+        if len(quoted) < SNIPPET_MESSAGES:
+            quoted.append(body)
     for ticket in by_number:
         hits.append(TicketHit(ticket, float("inf"), SafeString(ticket.subject), SafeString("")))
-    clauses_by_language = dict(queries)
+    highlighters = {
+        language: Highlighter.for_clauses(analyzer_for(language), clauses)
+        for language, clauses in queries
+    }
     for pk in ids:
         ticket = rows.get(pk)
         if ticket is None:
             continue
         language = base_language(ticket.language or settings.LANGUAGE_CODE)
-        highlighter = Highlighter.for_clauses(
-            analyzer_for(language), clauses_by_language.get(language, [])
+        highlighter = highlighters.get(language) or Highlighter.for_clauses(
+            analyzer_for(language), []
         )
-        bodies = texts.get(pk, [])
-        best = max(
-            bodies, key=lambda body: len(highlighter.snippet(body).split("<mark>")), default=""
-        )
+        best = max(texts.get(pk, []), key=highlighter.count, default="")
         hits.append(
             TicketHit(
                 ticket=ticket,

@@ -8,7 +8,7 @@ highlights where "order" was searched, on both databases alike.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -25,6 +25,8 @@ class Highlighter:
     analyzer: Analyzer
     stems: frozenset[str]
     prefixes: tuple[str, ...]
+    # Texts repeat their words: each distinct token is analyzed once per highlighter.
+    seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def for_clauses(cls, analyzer: Analyzer, clauses: list[Clause]) -> Highlighter:
@@ -42,6 +44,12 @@ class Highlighter:
         return cls(analyzer, frozenset(stems), tuple(prefixes))
 
     def _matches(self, token: str) -> bool:
+        known = self.seen.get(token)
+        if known is None:
+            known = self.seen[token] = self._analyze(token)
+        return known
+
+    def _analyze(self, token: str) -> bool:
         for word in self.analyzer.words(token):
             stem = self.analyzer.stem(word)
             if stem in self.stems or any(
@@ -53,6 +61,10 @@ class Highlighter:
             if tails and not self.stems.isdisjoint(self.analyzer.stems(tails)):
                 return True
         return False
+
+    def count(self, text: str) -> int:
+        """How many of a text's words match: to pick the passage worth quoting."""
+        return sum(self._matches(token) for token in _TOKEN.findall(text))
 
     def whole(self, text: str) -> SafeString:
         """All of a short text (a title) with its matches marked."""

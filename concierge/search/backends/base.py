@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.db.models import QuerySet
+
 from concierge.search.analysis import Analyzer
 from concierge.search.parsing import Clause
 
@@ -42,13 +44,13 @@ class Backend(Protocol):
         corpus: Corpus,
         queries: list[LanguageQuery],
         *,
-        visible_sql: str,
-        visible_params: tuple[object, ...],
+        visible: QuerySet,
         require_all: bool,
         limit: int,
         exclude: tuple[int, ...] = (),
     ) -> list[tuple[int, float]]:
-        """(id, text score) of the best matches, best first; higher scores are better."""
+        """(id, text score) of the best matches among `visible`, best first; higher scores
+        are better. The visibility queryset becomes part of the SQL."""
         ...
 
     def similar_words(
@@ -56,3 +58,8 @@ class Backend(Protocol):
     ) -> list[tuple[str, int]]:
         """(word, document count) of vocabulary words that share trigrams with `word`."""
         ...
+
+
+def is_unrestricted(visible: QuerySet) -> bool:
+    """A queryset of every row (an admin's tickets): no visibility condition is needed."""
+    return not visible.query.where

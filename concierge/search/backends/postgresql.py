@@ -8,9 +8,10 @@ Typo tolerance asks pg_trgm for vocabulary words that look alike.
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from concierge.search.analysis import Analyzer, analyzer_for
-from concierge.search.backends.base import Corpus, LanguageQuery
+from concierge.search.backends.base import Corpus, LanguageQuery, is_unrestricted
 from concierge.search.backends.pg_configs import CONFIG_FUNCTION, PG_CONFIGS
 from concierge.search.parsing import Clause
 
@@ -69,8 +70,7 @@ class PostgreSQLBackend:
         corpus: Corpus,
         queries: list[LanguageQuery],
         *,
-        visible_sql: str,
-        visible_params: tuple[object, ...],
+        visible: QuerySet,
         require_all: bool,
         limit: int,
         exclude: tuple[int, ...] = (),
@@ -78,19 +78,24 @@ class PostgreSQLBackend:
         expression, params = query_expression(queries, require_all=require_all)
         if not expression:
             return []
-        excluded = ""
+        conditions = ["entry.document @@ matched.query"]
+        values: list[object] = list(params)
+        if not is_unrestricted(visible):
+            visible_sql, visible_params = visible.values("pk").query.sql_with_params()
+            conditions.append(f"entry.{corpus.key} IN ({visible_sql})")
+            values.extend(visible_params)
         if exclude:
-            excluded = f" AND entry.{corpus.key} <> ALL(%s)"
+            conditions.append(f"entry.{corpus.key} <> ALL(%s)")
+            values.append(list(exclude))
+        values.append(limit)
         # Normalization 32 scales the rank into [0, 1); weights D, C, B, A.
         # Table and column names are constants; every value is a parameter.
         sql = (
             f"SELECT entry.{corpus.key}, ts_rank('{{0.05, 0.2, 0.4, 1.0}}', entry.document, "  # noqa: S608
             f"matched.query, 32) AS score "
             f"FROM {corpus.entry_table} AS entry, (SELECT {expression} AS query) AS matched "
-            f"WHERE entry.document @@ matched.query AND entry.{corpus.key} IN ({visible_sql})"
-            f"{excluded} ORDER BY score DESC, entry.{corpus.key} LIMIT %s"
+            f"WHERE {' AND '.join(conditions)} ORDER BY score DESC, entry.{corpus.key} LIMIT %s"
         )
-        values = [*params, *visible_params, *([list(exclude)] if exclude else []), limit]
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
             return [(row[0], float(row[1])) for row in cursor.fetchall()]

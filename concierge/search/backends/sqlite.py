@@ -7,9 +7,11 @@ The FTS5 tables use external content (the entry tables) and are kept in step by 
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from concierge.search.analysis import Analyzer, analyzer_for
-from concierge.search.backends.base import Corpus, LanguageQuery
+from concierge.search.backends.base import Corpus, LanguageQuery, is_unrestricted
 from concierge.search.parsing import Clause
 
 
@@ -48,8 +50,7 @@ class SQLiteBackend:
         corpus: Corpus,
         queries: list[LanguageQuery],
         *,
-        visible_sql: str,
-        visible_params: tuple[object, ...],
+        visible: QuerySet,
         require_all: bool,
         limit: int,
         exclude: tuple[int, ...] = (),
@@ -58,18 +59,29 @@ class SQLiteBackend:
         if not expression:
             return []
         weights = ", ".join(str(weight) for weight in corpus.weights)
-        bm25 = f"bm25({corpus.fts_table}, {weights})"
-        excluded = ""
+        conditions, params = [], []
+        if not is_unrestricted(visible):
+            # Checked row by row through the primary key: with a plain `rowid IN (...)`
+            # SQLite hands each visible id to FTS5 and runs the MATCH once per id.
+            own = visible.filter(pk=RawSQL("matched.id", ())).values("pk")
+            own_sql, own_params = own.query.sql_with_params()
+            conditions.append(f"EXISTS ({own_sql})")
+            params.extend(own_params)
         if exclude:
-            excluded = f" AND rowid NOT IN ({', '.join('%s' for _ in exclude)})"
-        # Table and column names are constants; every value is a parameter.
+            conditions.append(f"matched.id NOT IN ({', '.join('%s' for _ in exclude)})")
+            params.extend(exclude)
+        where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
+        # Table and column names are constants; every value is a parameter. The CTE is
+        # materialized so that the MATCH runs once.
         sql = (
-            f"SELECT rowid, -{bm25} FROM {corpus.fts_table} "  # noqa: S608
-            f"WHERE {corpus.fts_table} MATCH %s AND rowid IN ({visible_sql}){excluded} "
-            f"ORDER BY {bm25} LIMIT %s"
+            "WITH matched AS MATERIALIZED (SELECT rowid AS id, "  # noqa: S608
+            f"bm25({corpus.fts_table}, {weights}) AS score FROM {corpus.fts_table} "
+            f"WHERE {corpus.fts_table} MATCH %s) "
+            f"SELECT matched.id, -matched.score FROM matched {where}"
+            "ORDER BY matched.score, matched.id LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, *visible_params, *exclude, limit])
+            cursor.execute(sql, [expression, *params, limit])
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
     def similar_words(
