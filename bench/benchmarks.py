@@ -35,6 +35,7 @@ from concierge.tickets.queries import (
 BUDGETS_MS = {"inbox": 50.0, "ticket_page": 80.0}
 BENCHMARKS = tuple(BUDGETS_MS)
 NEXT_LINK = re.compile(r'<a[^>]*href="([^"]+)"[^>]*rel="next"')
+MIN_SAMPLES = 5
 # How deep the directly positioned cursor sits: halfway into the view, at most this far.
 DEEP_CURSOR_MAX_ROWS = 500_000
 
@@ -71,6 +72,9 @@ class Settings:
     iterations: int = 30
     warmup: int = 3
     depth: int = 200
+    # A case far over its budget would otherwise hold the machine for many minutes: after
+    # this long it stops with the samples it has (at least MIN_SAMPLES; `samples` says how many).
+    max_case_seconds: float = 60.0
 
 
 def percentile(samples: list[float], percent: float) -> float:
@@ -123,20 +127,29 @@ def _summary(benchmark: str, case: str, user: str, timings: list[Timing], querie
 def repeat(
     benchmark: str, case: str, user: str, client: Client, url: str, settings: Settings
 ) -> Result:
+    deadline = time.monotonic() + settings.max_case_seconds
     for _ in range(settings.warmup):
-        _get(client, url)
-    timings = [_get(client, url)[0] for _ in range(settings.iterations)]
+        if _get(client, url)[0].wall_ms > settings.max_case_seconds * 1000 / MIN_SAMPLES:
+            break
+    timings: list[Timing] = []
+    while len(timings) < settings.iterations:
+        timings.append(_get(client, url)[0])
+        if len(timings) >= MIN_SAMPLES and time.monotonic() > deadline:
+            break
     return _summary(benchmark, case, user, timings, _queries(client, url))
 
 
 def walk(user: str, client: Client, first_url: str, slug: str, settings: Settings) -> Result:
     """Follow the page's own "next page" link, page after page, timing each."""
     _get(client, first_url)
+    deadline = time.monotonic() + settings.max_case_seconds * 3
     timings, url, deepest = [], first_url, first_url
     for _ in range(settings.depth):
         timing, body = _get(client, url)
         timings.append(timing)
         deepest = url
+        if len(timings) >= MIN_SAMPLES and time.monotonic() > deadline:
+            break
         link = NEXT_LINK.search(body)
         if link is None:
             break

@@ -11,6 +11,8 @@ slowest first. This is how a missed budget is traced to a query and an index.
 from __future__ import annotations
 
 import argparse
+import time
+from typing import Any
 from urllib.parse import urlencode
 
 from bench.environment import describe_database, setup_django
@@ -28,7 +30,6 @@ def main(argv: list[str] | None = None) -> None:
     setup_django()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from bench.benchmarks import deep_cursor
@@ -52,20 +53,27 @@ def main(argv: list[str] | None = None) -> None:
         number = Ticket.objects.filter(tags__name=LONG_THREAD_TAG).values_list("number", flat=True)
         url = reverse("tickets:detail", args=[number.get()])
     client.get(url)  # warm
-    with CaptureQueriesContext(connection) as captured:
+    captured: list[tuple[float, str, Any]] = []
+
+    def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            captured.append(((time.perf_counter() - started) * 1000, sql, params))
+
+    with connection.execute_wrapper(capture):
         response = client.get(url)
     print(f"GET {url} -> {response.status_code}, {len(captured)} queries")
-    timed = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
-    for query in timed[: options.top]:
-        sql = query["sql"]
-        print(f"\n--- {float(query['time']) * 1000:.1f} ms\n{sql[:1500]}")
-        prefix = (
-            "EXPLAIN QUERY PLAN "
-            if connection.vendor == "sqlite"
-            else "EXPLAIN (ANALYZE, BUFFERS) "
-        )
+    # Explained with the parameters bound, as the page runs them: with literal values in
+    # their place SQLite's planner may choose a different (better) plan than it really uses.
+    prefix = (
+        "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    )
+    for elapsed, sql, params in sorted(captured, key=lambda q: -q[0])[: options.top]:
+        print(f"\n--- {elapsed:.1f} ms\n{sql[:1500]}\n    params: {params!r:.300}")
         with connection.cursor() as cursor:
-            cursor.execute(prefix + sql)
+            cursor.execute(prefix + sql, params)
             for row in cursor.fetchall():
                 print("   ", " | ".join(str(v) for v in row))
 

@@ -86,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests first")
     parser.add_argument("--depth", type=int, default=200, help="pages to follow by next link")
     parser.add_argument(
+        "--max-case-seconds",
+        type=float,
+        default=60.0,
+        help="stop a case after this long once it has 5 samples (a walk: three times this)",
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="exit with status 1 when a budget is missed"
     )
     options = parser.parse_args(argv)
@@ -102,7 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     facts = dataset_facts()
     print(", ".join(f"{value:,} {name}" for name, value in facts.items()), flush=True)
     names = list(BENCHMARKS) if options.benchmark == "all" else [options.benchmark]
-    settings = Settings(iterations=options.iterations, warmup=options.warmup, depth=options.depth)
+    settings = Settings(
+        iterations=options.iterations,
+        warmup=options.warmup,
+        depth=options.depth,
+        max_case_seconds=options.max_case_seconds,
+    )
     # The machine may be shared: the load around the run says how quiet it was.
     load_before = os.getloadavg()
     print(table_header(), flush=True)
