@@ -25,10 +25,11 @@ The rules (docs/sla.md has them with examples):
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -43,7 +44,13 @@ from concierge.sla.policy_rules import (
     current_config,
     ticket_facts,
 )
-from concierge.tickets.models import EventKind, Status, Ticket, TicketEvent
+from concierge.tickets.models import (
+    UNRESOLVED_STATUSES,
+    EventKind,
+    Status,
+    Ticket,
+    TicketEvent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -143,8 +150,13 @@ class _Changes:
     def save(self) -> None:
         if self.new:
             SlaTimer.objects.bulk_create(self.new)
-        for timer, fields in self.changed.values():
+        if len(self.changed) == 1:
+            ((timer, fields),) = self.changed.values()
             timer.save(update_fields=sorted(fields))
+        elif self.changed:
+            # One statement for all: a priority change retargets every running timer.
+            fields = sorted(set().union(*(names for _timer, names in self.changed.values())))
+            SlaTimer.objects.bulk_update([timer for timer, _ in self.changed.values()], fields)
         self.new, self.changed = [], {}
 
 
@@ -241,13 +253,18 @@ def _has_sla_state(ticket: Ticket) -> bool:
 
 
 def recompute(
-    ticket: Ticket, *, now: datetime | None = None, config: SlaConfig | None = None
+    ticket: Ticket,
+    *,
+    now: datetime | None = None,
+    config: SlaConfig | None = None,
+    timers: list[SlaTimer] | None = None,
 ) -> Recomputed:
     """Bring the ticket's timers and SLA columns up to date with the ticket.
 
     Call while holding the ticket's row lock (the ticket services hold it when they run
     the pipeline; the sweep takes it). Saves only what changed, and never bumps the
     ticket's version: due times follow from the ticket, they are not an edit to it.
+    `timers` are the ticket's timers as `_timers_of` reads them, when already loaded.
     """
     now = now or timezone.now()
     config = config or current_config()
@@ -257,7 +274,8 @@ def recompute(
 
     changes = _Changes()
     events: list[TicketEvent] = []
-    timers = _timers_of(ticket)
+    if timers is None:
+        timers = _timers_of(ticket)
     open_timers = {timer.metric: timer for timer in timers if not timer.is_finished}
     resolved = ticket.status in RESOLVED
     paused = not resolved and policy is not None and policy.pauses_on(ticket.status)
@@ -439,3 +457,45 @@ def _save_columns(
         for name in changed:
             setattr(ticket, name, values[name])
         Ticket.objects.filter(pk=ticket.pk).update(**{name: values[name] for name in changed})
+
+
+def recompute_unresolved(
+    *,
+    now: datetime | None = None,
+    batch: int = 500,
+    report: Callable[[int], None] | None = None,
+) -> int:
+    """Apply today's policies to every unresolved ticket now, rather than at its next
+    change: after SLAs are first set up on a desk, or after a policy changed. Tickets are
+    taken in batches, each batch in one transaction under the tickets' row locks."""
+    now = now or timezone.now()
+    config = current_config()
+    done, last = 0, 0
+    while True:
+        ids = list(
+            Ticket.objects.filter(status__in=UNRESOLVED_STATUSES, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return done
+        with transaction.atomic():
+            tickets = list(
+                # `of`: PostgreSQL locks no row on the nullable side of the join.
+                Ticket.objects.select_for_update(of=("self",))
+                .select_related("organization")
+                .filter(pk__in=ids)
+                .order_by("pk")
+            )
+            timers: dict[int, list[SlaTimer]] = {ticket.pk: [] for ticket in tickets}
+            for timer in (
+                SlaTimer.objects.filter(ticket_id__in=ids)
+                .filter(Q(stopped_at__isnull=True) | Q(metric=Metric.RESOLUTION))
+                .order_by("started_at", "id")
+            ):
+                timers[timer.ticket_id].append(timer)
+            for ticket in tickets:
+                recompute(ticket, now=now, config=config, timers=timers[ticket.pk])
+        done, last = done + len(ids), ids[-1]
+        if report is not None:
+            report(done)

@@ -335,3 +335,29 @@ def test_the_calendar_preview_reads_a_whole_export(premium, tmp_path):
     )
 
     assert answer["due_at"] == "2025-03-31T09:00:00Z"
+
+
+# --- recompute ---------------------------------------------------------------------------------
+
+
+def test_recompute_applies_a_new_policy_to_unresolved_tickets(clock, customer, agent):
+    from concierge.sla.tests.conftest import MONDAY_9
+    from concierge.tickets.models import Status, Ticket
+    from concierge.tickets.services import ticket_create, ticket_update
+
+    def create() -> Ticket:
+        return ticket_create(
+            requester=customer, subject="Broken", body_text="Help", channel=Channel.WEB
+        )
+
+    waiting, solved = create(), create()
+    ticket_update(ticket=solved, actor=agent, status=Status.SOLVED)
+    make_policy(table={Priority.NORMAL: targets(first=60, next_=None, resolution=None)})
+    assert Ticket.objects.get(pk=waiting.pk).first_response_due_at is None
+
+    assert run("recompute") == "Recomputed the due times of 1 unresolved ticket(s)\n"
+
+    from datetime import timedelta
+
+    assert Ticket.objects.get(pk=waiting.pk).first_response_due_at == MONDAY_9 + timedelta(hours=1)
+    assert Ticket.objects.get(pk=solved.pk).sla_next_due_at is None

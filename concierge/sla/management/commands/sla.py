@@ -7,7 +7,8 @@
 - `export [--calendar NAME ...] [--policy NAME ...] [--output FILE]` writes stored
   calendars and policies as JSON;
 - `import FILE [--replace]` stores the calendars and policies of a JSON file, all or none;
-- `import-ics --calendar NAME FILE` adds the holidays of an iCalendar file to a calendar.
+- `import-ics --calendar NAME FILE` adds the holidays of an iCalendar file to a calendar;
+- `recompute` applies the policies to every unresolved ticket now (after setting them up).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from concierge.sla.calendars_json import (
     calendars_from_json,
     load_calendars,
 )
+from concierge.sla.due_times import recompute_unresolved
 from concierge.sla.holidays_ics import parse_ics_holidays
 from concierge.sla.models import BusinessCalendar, SlaPolicy
 from concierge.sla.policies_json import (
@@ -203,6 +205,13 @@ class Command(BaseCommand):
         ics.add_argument("file", help=".ics file; - reads standard input")
         ics.add_argument("--calendar", required=True, metavar="NAME", help="stored calendar")
 
+        actions.add_parser(
+            "recompute",
+            help="apply the SLA policies to every unresolved ticket now",
+            description="Tickets follow a new or changed policy from their next change; this "
+            "recomputes the due times of every unresolved ticket at once.",
+        )
+
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
             {
@@ -210,6 +219,7 @@ class Command(BaseCommand):
                 "export": self.export,
                 "import": self.load,
                 "import-ics": self.import_ics,
+                "recompute": self.recompute,
             }[action](**options)
         except CalendarError as error:
             raise CommandError(str(error)) from None
@@ -380,3 +390,10 @@ class Command(BaseCommand):
             f'Calendar "{stored.name}": {result.created} holiday(s) added, '
             f"{result.renamed} renamed, {result.unchanged} already there"
         )
+
+    def recompute(self, **_: Any) -> None:
+        def progress(done: int) -> None:
+            self.stderr.write(f"{done} ticket(s)...", ending="\r")
+
+        done = recompute_unresolved(report=progress)
+        self.stdout.write(f"Recomputed the due times of {done} unresolved ticket(s)")
