@@ -58,6 +58,8 @@ JOBS: list[Job] = [
         lambda: settings.SLA_SWEEP_INTERVAL_SECONDS,
         "concierge.sla.escalations.sweep_job",
     ),
+    Job("helpcenter.deflections", lambda: 300, "concierge.helpcenter.jobs.deflections_job"),
+    Job("search.prune", lambda: 24 * 3600, "concierge.search.jobs.prune_job"),
 ]
 
 
