@@ -10,9 +10,11 @@ about 60 MB of memory instead of several hundred and is still right on a sentenc
 only weighs the languages in LANGUAGE_DETECTION_LANGUAGES.
 
 A detection counts only when Lingua is confident enough
-(LANGUAGE_DETECTION_MIN_CONFIDENCE); otherwise the ticket keeps the language it had,
-which is the customer's own when known. "ok thanks" says nothing reliable about a
-language, and a wrong guess would route the ticket to the wrong team.
+(LANGUAGE_DETECTION_MIN_CONFIDENCE) and, to replace the customer's own language, the text
+is a sentence or more; otherwise the ticket keeps the language it had. "ok thanks" says
+nothing reliable about a language, and a wrong guess would route the ticket to the wrong
+team. The words of a customer who prefers Finnish but writes in English make an English
+ticket: that is the language the answer should be in.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ logger = logging.getLogger(__name__)
 # Enough text to decide; the rest of a long message adds time and nothing else.
 MAX_CHARACTERS = 2000
 MIN_LETTERS = 3
+MIN_LETTERS_TO_OVERRIDE = 30
 
 
 @lru_cache(maxsize=1)
@@ -70,25 +73,40 @@ def _text_of(event: TicketEvent) -> str:
     return body
 
 
+def _should_detect(event: TicketEvent) -> bool:
+    ticket = event.ticket
+    if event.kind == EventKind.CREATED:
+        # Only the customer's own words: an agent opening a ticket chose its language.
+        written_by_customer = event.actor_customer_id is not None and event.actor_id is None
+        # A language given that differs from the customer's own was chosen on purpose.
+        chosen = ticket.language and ticket.language != ticket.requester.language
+        return written_by_customer and not chosen
+    return (
+        event.kind == EventKind.MESSAGE_ADDED
+        and not ticket.language
+        and event.message is not None
+        and event.message.kind == MessageKind.CUSTOMER
+    )
+
+
 def ticket_language_detect(events: Sequence[TicketEvent]) -> None:
-    """Store the detected language on tickets that were just opened, and on tickets
+    """Store the detected language on tickets customers just opened, and on tickets
     without a language when their customer writes.
 
-    Part of the ticket's own change, before triggers and routing look at it: the row
-    (locked by the service that wrote the events) and the events' ticket are both updated.
+    The text must be long enough (MIN_LETTERS_TO_OVERRIDE) to replace a language the
+    ticket already has from its customer: "Hello" is no reason to doubt a Russian
+    customer. Part of the ticket's own change, before triggers and routing look at it:
+    the row (locked by the service that wrote the events) and the events' ticket are both
+    updated.
     """
     for event in events:
-        ticket = event.ticket
-        if event.kind == EventKind.CREATED:
-            pass
-        elif not (
-            event.kind == EventKind.MESSAGE_ADDED
-            and not ticket.language
-            and event.message is not None
-            and event.message.kind == MessageKind.CUSTOMER
-        ):
+        if not _should_detect(event):
             continue
-        language = detect_language(_text_of(event))
+        ticket = event.ticket
+        text = _text_of(event)
+        if ticket.language and sum(c.isalpha() for c in text) < MIN_LETTERS_TO_OVERRIDE:
+            continue
+        language = detect_language(text)
         if language and language != ticket.language:
             Ticket.objects.filter(pk=ticket.pk).update(language=language)
             ticket.language = language
