@@ -42,31 +42,39 @@ def can_publish(user: object) -> bool:
     return is_admin(user)
 
 
-def articles_visible_to(user: User) -> QuerySet[Article]:
-    """Every article this person may read (in any state): the only definition of it."""
-    articles = Article.objects.all()
+def _readable(user: User, *, article: str, article_id: str) -> Q | None:
+    """The condition on an article (reached through `article`, a lookup prefix, with its
+    id in the column `article_id`) that this person may read it; None means every one."""
     if is_agent(user):
-        return articles
+        return None
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return articles.filter(visibility=Visibility.PUBLIC)
-    readable = Q(visibility__in=(Visibility.PUBLIC, Visibility.SIGNED_IN))
+        return Q(**{f"{article}visibility": Visibility.PUBLIC})
+    readable = Q(**{f"{article}visibility__in": (Visibility.PUBLIC, Visibility.SIGNED_IN)})
     customer = customer_of(user)
     if customer is not None:
         member_of = OrganizationMembership.objects.filter(customer=customer).values(
             "organization_id"
         )
         chosen = Article.organizations.through.objects.filter(
-            article_id=OuterRef("pk"), organization_id__in=member_of
+            article_id=OuterRef(article_id), organization_id__in=member_of
         )
-        readable |= Q(visibility=Visibility.ORGANIZATIONS) & Q(Exists(chosen))
-    return articles.filter(readable)
+        readable |= Q(**{f"{article}visibility": Visibility.ORGANIZATIONS}) & Q(Exists(chosen))
+    return readable
+
+
+def articles_visible_to(user: User) -> QuerySet[Article]:
+    """Every article this person may read (in any state): the only definition of it."""
+    readable = _readable(user, article="", article_id="pk")
+    articles = Article.objects.all()
+    return articles if readable is None else articles.filter(readable)
 
 
 def translations_visible_to(user: User) -> QuerySet[ArticleTranslation]:
-    """The live translations of the articles this person may read."""
-    return ArticleTranslation.objects.filter(
-        live_translation_q(), article__in=articles_visible_to(user).values("pk")
-    )
+    """The live translations of the articles this person may read (the same definition,
+    written as conditions on each translation's article so a search checks them by key)."""
+    readable = _readable(user, article="article__", article_id="article_id")
+    live = ArticleTranslation.objects.filter(live_translation_q())
+    return live if readable is None else live.filter(readable)
 
 
 def audiences_for(user: User) -> list[int]:

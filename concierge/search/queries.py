@@ -62,10 +62,11 @@ def _ranked_ids(
     visible: QuerySet,
     *,
     limit: int,
+    wanted: int | None = None,
     fill_with_partial: bool = True,
 ) -> list[tuple[int, float, int]]:
     """(id, text score, tier): tier 0 matched every clause, tier 1 only some (asked for
-    only when `fill_with_partial` and the full matches are fewer than `limit`)."""
+    only when `fill_with_partial` and the full matches are fewer than `wanted`)."""
     if not any(clauses for _, clauses in queries):
         return []
     backend = current_backend()
@@ -80,7 +81,8 @@ def _ranked_ids(
         )
     ]
     several_clauses = any(len(clauses) > 1 for _, clauses in queries)
-    if fill_with_partial and len(found) < limit and several_clauses:
+    # Partial matches fill in only when the full ones do not fill the page asked for.
+    if fill_with_partial and len(found) < (wanted or limit) and several_clauses:
         seen = tuple(pk for pk, _, _ in found)
         found.extend(
             (pk, score, 1)
@@ -162,7 +164,7 @@ def search_articles(
             if clause.alternatives:
                 results.corrections[clause.word] = list(clause.alternatives)
     visible = translations_visible_to(user).filter(language__in=[code for code, _ in queries])
-    ranked = _ranked_ids(ARTICLES, queries, visible, limit=max(limit * 2, CANDIDATES))
+    ranked = _ranked_ids(ARTICLES, queries, visible, limit=max(limit * 2, CANDIDATES), wanted=limit)
     if not ranked:
         return results
     # Rank on the few columns the final score needs; load whole rows for the page only.

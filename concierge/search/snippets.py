@@ -9,14 +9,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from concierge.search.analysis import Analyzer
+from concierge.search.analysis import Analyzer, analyzer_for
 from concierge.search.parsing import Clause
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+@lru_cache(maxsize=100_000)
+def _token_forms(language: str, token: str) -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """(folded word, stem, stems of its compound tails) for each word of a token; the
+    same words come back in every search, so their analysis is kept."""
+    analyzer = analyzer_for(language)
+    return tuple(
+        (word, analyzer.stem(word), frozenset(analyzer.stems(analyzer.compound_tails([word]))))
+        for word in analyzer.words(token)
+    )
+
+
 SNIPPET_WORDS = 32
 
 
@@ -50,15 +64,13 @@ class Highlighter:
         return known
 
     def _analyze(self, token: str) -> bool:
-        for word in self.analyzer.words(token):
-            stem = self.analyzer.stem(word)
+        for word, stem, tail_stems in _token_forms(self.analyzer.language, token):
             if stem in self.stems or any(
                 stem.startswith(prefix) or word.startswith(prefix) for prefix in self.prefixes
             ):
                 return True
             # A compound found through one of its tails is highlighted whole.
-            tails = self.analyzer.compound_tails([word])
-            if tails and not self.stems.isdisjoint(self.analyzer.stems(tails)):
+            if not self.stems.isdisjoint(tail_stems):
                 return True
         return False
 
@@ -75,16 +87,18 @@ class Highlighter:
         tokens = list(_TOKEN.finditer(text))
         if not tokens:
             return mark_safe("")
-        hits = [self._matches(token.group(0)) for token in tokens]
+        strings = [token.group(0) for token in tokens]
+        matching = {string for string in set(strings) if self._matches(string)}
+        hits = [string in matching for string in strings]
+        # The window of `words` tokens holding the most matches (the first such window).
         best_start, best_score = 0, -1
         window = 0
-        for index in range(len(tokens)):
-            window += hits[index]
+        for index, hit in enumerate(hits):
+            window += hit
             if index >= words:
                 window -= hits[index - words]
-            start = max(0, index - words + 1)
             if window > best_score:
-                best_start, best_score = start, window
+                best_start, best_score = max(0, index - words + 1), window
         # Start a little before the first match so it does not open the passage cold.
         first_hit = next((i for i in range(best_start, len(tokens)) if hits[i]), best_start)
         best_start = max(0, min(best_start, first_hit - 4))

@@ -14,6 +14,10 @@ from concierge.search.analysis import Analyzer, analyzer_for
 from concierge.search.backends.base import Corpus, LanguageQuery, is_unrestricted
 from concierge.search.parsing import Clause
 
+# How many of the best matches are checked for visibility first; all of them are checked
+# only when too few of those may be seen (or there are that few).
+CANDIDATES = 200
+
 
 def _quoted(terms: list[str], prefix: bool) -> str:
     body = " ".join(term.replace('"', '""') for term in terms)
@@ -71,12 +75,30 @@ class SQLiteBackend:
             conditions.append(f"matched.id NOT IN ({', '.join('%s' for _ in exclude)})")
             params.extend(exclude)
         where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
+        # Visibility is checked on the best candidates first; only when too few of them
+        # may be seen is every match checked.
+        found = self._run(corpus, weights, expression, where, params, limit, CANDIDATES)
+        if len(found) < limit:
+            found = self._run(corpus, weights, expression, where, params, limit, None)
+        return found
+
+    def _run(
+        self,
+        corpus: Corpus,
+        weights: str,
+        expression: str,
+        where: str,
+        params: list[object],
+        limit: int,
+        candidates: int | None,
+    ) -> list[tuple[int, float]]:
+        top = f" ORDER BY score LIMIT {int(candidates)}" if candidates else ""
         # Table and column names are constants; every value is a parameter. The CTE is
         # materialized so that the MATCH runs once.
         sql = (
             "WITH matched AS MATERIALIZED (SELECT rowid AS id, "  # noqa: S608
             f"bm25({corpus.fts_table}, {weights}) AS score FROM {corpus.fts_table} "
-            f"WHERE {corpus.fts_table} MATCH %s) "
+            f"WHERE {corpus.fts_table} MATCH %s{top}) "
             f"SELECT matched.id, -matched.score FROM matched {where}"
             "ORDER BY matched.score, matched.id LIMIT %s"
         )
