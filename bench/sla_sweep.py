@@ -268,7 +268,7 @@ def prepare(options: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from bench.environment import describe_database
-    from concierge.sla.due_times import recompute_unresolved
+    from concierge.sla.bulk import recompute_unresolved
     from concierge.sla.escalations import sweep
     from concierge.tickets.models import Ticket
 

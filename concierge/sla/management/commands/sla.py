@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from concierge.sla.bulk import recompute_unresolved
 from concierge.sla.business_time import add_business_minutes, next_opening
 from concierge.sla.calendar import Calendar, CalendarError
 from concierge.sla.calendars_json import (
@@ -30,7 +31,6 @@ from concierge.sla.calendars_json import (
     calendars_from_json,
     load_calendars,
 )
-from concierge.sla.due_times import recompute_unresolved
 from concierge.sla.holidays_ics import parse_ics_holidays
 from concierge.sla.models import BusinessCalendar, SlaPolicy
 from concierge.sla.policies_json import (
