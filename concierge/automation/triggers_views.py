@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from concierge.automation.models.triggers import Trigger
-from concierge.automation.triggers import DRY_RUN_DAYS, DRY_RUN_EVENTS, dry_run
+from concierge.automation.triggers import DRY_RUN_DAYS, DRY_RUN_TICKETS, dry_run
 from concierge.automation.triggers_conditions import TRIGGER
 from concierge.automation.triggers_forms import (
     EmailTemplateForm,
@@ -171,7 +171,7 @@ def trigger_dry_run(request: HttpRequest, pk: int) -> HttpResponse:
             "matches": dry_run(trigger),
             "event_labels": EVENT_LABELS,
             "days": DRY_RUN_DAYS,
-            "limit": DRY_RUN_EVENTS,
+            "limit": DRY_RUN_TICKETS,
         },
     )
 

@@ -280,3 +280,30 @@ def test_email_templates_are_created_checked_and_protected_while_used(login, adm
     )
     assert "These rules send this e-mail: Greeter" in response.content.decode()
     assert EmailTemplate.objects.filter(pk=template.pk).exists()
+
+
+def test_the_dry_run_reads_a_fixed_number_of_queries(
+    login, admin, customer, django_assert_max_num_queries
+):
+    trigger = make_trigger(
+        events=["created", "customer_message"],
+        all_of=[cond("requester_email", "contains", "example.com")],
+        actions=[{"type": "add_tags", "value": "x"}],
+        is_active=False,
+    )
+    url = reverse("automation:trigger_dry_run", args=[trigger.pk])
+    client = login(admin)
+
+    def open_tickets(count: int) -> None:
+        for number in range(count):
+            ticket = ticket_create(
+                requester=customer, subject=f"T{number}", body_text="Hi", channel=Channel.WEB
+            )
+            message_receive(ticket=ticket, customer=customer, body_text="More", channel="web")
+
+    open_tickets(2)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(url).content.decode().count("/tickets/") >= 4
+    open_tickets(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).content.decode().count("/tickets/") >= 24
