@@ -19,35 +19,30 @@ def _unquote(line: str) -> str:
     return ast.literal_eval(line[line.index('"') : line.rindex('"') + 1])
 
 
-def _entries(po_text: str) -> list[tuple[str, str, str]]:
-    """(flags, msgid, all msgstr text) of each entry in a .po file."""
+def _entries(po_text: str) -> list[tuple[str, str, list[str]]]:
+    """(flags, msgid, the msgstr of each plural form) of each entry in a .po file."""
     entries = []
     for block in po_text.split("\n\n"):
-        flags, msgid, msgstr, current = "", "", "", ""
+        flags, msgid, forms, current = "", "", [], ""
         for line in block.splitlines():
             if line.startswith("#,"):
                 flags += line
             elif line.startswith(("msgctxt", "msgid_plural")):
                 flags += " special"
-                if line.startswith("msgid_plural"):
-                    current = "msgid"
+                current = "skip"
             elif line.startswith("msgid "):
                 current = "msgid"
                 msgid += _unquote(line)
             elif line.startswith("msgstr"):
                 current = "msgstr"
-                # Each plural form must be translated: mark an empty one.
-                value = _unquote(line)
-                msgstr += value if value or "[" not in line else ""
-                if "[" in line and not value:
-                    msgstr += "\0"
+                forms.append(_unquote(line))
             elif line.startswith('"'):
                 if current == "msgid":
                     msgid += _unquote(line)
                 elif current == "msgstr":
-                    msgstr += _unquote(line)
-        if current:
-            entries.append((flags, msgid, msgstr))
+                    forms[-1] += _unquote(line)
+        if forms:
+            entries.append((flags, msgid, forms))
     return entries
 
 
@@ -60,17 +55,15 @@ def test_it_ships_a_complete_catalog(language: str) -> None:
     entries = [e for e in _entries(po.read_text(encoding="utf-8")) if e[1]]
     assert len(entries) > 100
     fuzzy = [msgid for flags, msgid, _ in entries if "fuzzy" in flags]
-    untranslated = [
-        msgid for _, msgid, msgstr in entries if not msgstr.replace("\0", "") or "\0" in msgstr
-    ]
+    untranslated = [msgid for _, msgid, forms in entries if not all(forms)]
     assert not fuzzy, f"{language}: fuzzy entries {fuzzy[:5]}"
     assert not untranslated, f"{language}: untranslated {untranslated[:5]}"
     with mo.open("rb") as compiled:
         catalog = gettext.GNUTranslations(compiled)
     stale = [
         msgid
-        for flags, msgid, msgstr in entries
-        if "special" not in flags and catalog.gettext(msgid) != msgstr
+        for flags, msgid, forms in entries
+        if "special" not in flags and catalog.gettext(msgid) != forms[0]
     ]
     assert not stale, f"{language}: the .mo does not match the .po, run make messages: {stale[:5]}"
 
