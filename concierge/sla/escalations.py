@@ -21,7 +21,7 @@ from django.utils import timezone
 from concierge.people.models import TeamMembership, User
 from concierge.sla.due_times import next_check, pending_escalations, recompute, save_check_at
 from concierge.sla.models import AgentNotice, SlaEscalation, SlaEscalationRule, SlaTimer
-from concierge.sla.policy_rules import EscalationRuleValue, current_config
+from concierge.sla.policy_rules import EscalationRuleValue, SlaConfig, current_config
 from concierge.tickets.models import EventKind, Priority, Ticket, TicketEvent
 from concierge.tickets.services import UNSET, caused_by, ticket_update
 
@@ -58,14 +58,16 @@ def sweep(*, now: datetime | None = None, batch: int = BATCH_SIZE) -> SweepResul
     now = now or timezone.now()
     result = SweepResult()
     seen: set[int] = set()
+    rules = RuleCache()
     while True:
         ids = [pk for pk in due_ticket_ids(now, batch) if pk not in seen]
         if not ids:
             return result
+        config = current_config()
         for pk in ids:
             seen.add(pk)
             try:
-                sweep_ticket(pk, now=now, result=result)
+                sweep_ticket(pk, now=now, result=result, config=config, rules=rules)
             except Exception:  # one broken ticket must not stop the others
                 logger.exception("the SLA sweep failed on ticket %s", pk)
 
@@ -75,14 +77,43 @@ def sweep_job(now: datetime) -> str:
     return str(sweep(now=now))
 
 
-def sweep_ticket(pk: int, *, now: datetime, result: SweepResult | None = None) -> None:
+class RuleCache:
+    """Escalation rules with what their actions need, read once per sweep."""
+
+    def __init__(self) -> None:
+        self.rules: dict[int, SlaEscalationRule] = {}
+
+    def get(self, pk: int) -> SlaEscalationRule:
+        if pk not in self.rules:
+            self.rules[pk] = (
+                SlaEscalationRule.objects.select_related("reassign_to", "reassign_team")
+                .prefetch_related("notify_users")
+                .get(pk=pk)
+            )
+        return self.rules[pk]
+
+
+def sweep_ticket(
+    pk: int,
+    *,
+    now: datetime,
+    result: SweepResult | None = None,
+    config: SlaConfig | None = None,
+    rules: RuleCache | None = None,
+) -> None:
     result = result if result is not None else SweepResult()
+    rules = rules or RuleCache()
     with transaction.atomic():
         # Another worker sweeping the same ticket holds its lock: leave it to them.
-        ticket = Ticket.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+        ticket = (
+            Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("assignee")
+            .filter(pk=pk)
+            .first()
+        )
         if ticket is None or ticket.sla_check_at is None or ticket.sla_check_at > now:
             return
-        config = current_config()
+        config = config or current_config()
         recomputed = recompute(ticket, now=now, config=config)
         result.tickets += 1
         result.breaches += len(recomputed.breach_events)
@@ -97,7 +128,7 @@ def sweep_ticket(pk: int, *, now: datetime, result: SweepResult | None = None) -
                 fired.append((escalation, timer))
         save_check_at(ticket, next_check(recomputed, config))
         for escalation, timer in fired:
-            escalate(ticket, escalation, timer)
+            escalate(ticket, escalation, timer, rules.get(escalation.rule_id))
             result.escalations += 1
 
 
@@ -131,16 +162,14 @@ def _recipients(ticket: Ticket, rule: SlaEscalationRule) -> list[User]:
     return list(unique.values())
 
 
-def escalate(ticket: Ticket, escalation: SlaEscalation, timer: SlaTimer) -> None:
-    """Do what the rule says: tell people, reassign, raise the priority; and note it."""
+def escalate(
+    ticket: Ticket, escalation: SlaEscalation, timer: SlaTimer, rule: SlaEscalationRule
+) -> None:
+    """Do what the rule says: tell people, reassign, raise the priority; and note it.
+
+    `ticket` is locked and current (an earlier rule's changes are saved on it)."""
     from concierge.sla.tasks import send_notice_emails
 
-    rule = (
-        SlaEscalationRule.objects.select_related("reassign_to", "reassign_team")
-        .prefetch_related("notify_users")
-        .get(pk=escalation.rule_id)
-    )
-    ticket = Ticket.objects.select_related("assignee").get(pk=ticket.pk)
     changes: dict[str, object] = {}
     if rule.raise_priority and ticket.priority < Priority.URGENT:
         changes["priority"] = ticket.priority + 1
@@ -194,6 +223,7 @@ def escalate(ticket: Ticket, escalation: SlaEscalation, timer: SlaTimer) -> None
                 assignee=changes.get("assignee", UNSET),
                 team=changes.get("team", UNSET),
             )
+        ticket.refresh_from_db()  # the next rule acts on the ticket as it is now
     if rule.send_email and notices:
         ids = [notice.pk for notice in notices]
         transaction.on_commit(lambda: send_notice_emails.enqueue(ids))

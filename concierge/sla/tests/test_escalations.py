@@ -237,6 +237,16 @@ def test_a_rule_reassigns_moves_and_raises_the_priority(
     assert ticket.resolution_due_at == MONDAY_9 + 240 * MINUTE
 
 
+def test_two_rules_due_in_one_sweep_each_raise_the_priority(clock, policy, customer):
+    rule("Early", percent=50, metric=Metric.FIRST_RESPONSE, raise_priority=True)
+    rule("Late", percent=90, metric=Metric.FIRST_RESPONSE, raise_priority=True)
+    ticket = new_ticket(customer)
+
+    assert sweep(now=clock.set(MONDAY_9 + 55 * MINUTE)).escalations == 2
+
+    assert fresh(ticket).priority == Priority.URGENT
+
+
 def test_an_urgent_ticket_stays_urgent(clock, policy, customer):
     make_policy("Urgent", table={Priority.URGENT: targets()}, priorities=[Priority.URGENT])
     rule(percent=100, metric=Metric.FIRST_RESPONSE, raise_priority=True)
