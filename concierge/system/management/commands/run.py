@@ -33,6 +33,8 @@ class Command(BaseCommand):
         manage = [sys.executable, "-m", "concierge.cli"]
         children = [
             subprocess.Popen([*manage, "worker"]),  # noqa: S603 - our own entry point
+            # Polls the IMAP mailboxes, processes stored mail and drains the outbox.
+            subprocess.Popen([*manage, "mail", "worker"]),  # noqa: S603
             subprocess.Popen([*manage, "web", "--host", host, "--port", str(port)]),  # noqa: S603
         ]
         url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"  # noqa: S104
