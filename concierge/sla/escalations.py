@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from concierge.people.models import TeamMembership, User
@@ -58,7 +59,7 @@ def sweep(*, now: datetime | None = None, batch: int = BATCH_SIZE) -> SweepResul
     now = now or timezone.now()
     result = SweepResult()
     seen: set[int] = set()
-    rules = RuleCache()
+    cache = SweepCache()
     while True:
         ids = [pk for pk in due_ticket_ids(now, batch) if pk not in seen]
         if not ids:
@@ -67,7 +68,7 @@ def sweep(*, now: datetime | None = None, batch: int = BATCH_SIZE) -> SweepResul
         for pk in ids:
             seen.add(pk)
             try:
-                sweep_ticket(pk, now=now, result=result, config=config, rules=rules)
+                sweep_ticket(pk, now=now, result=result, config=config, cache=cache)
             except Exception:  # one broken ticket must not stop the others
                 logger.exception("the SLA sweep failed on ticket %s", pk)
 
@@ -77,13 +78,14 @@ def sweep_job(now: datetime) -> str:
     return str(sweep(now=now))
 
 
-class RuleCache:
-    """Escalation rules with what their actions need, read once per sweep."""
+class SweepCache:
+    """Rules with what their actions need, and teams' leads, read once per sweep."""
 
     def __init__(self) -> None:
         self.rules: dict[int, SlaEscalationRule] = {}
+        self.leads: dict[int, list[User]] = {}
 
-    def get(self, pk: int) -> SlaEscalationRule:
+    def rule(self, pk: int) -> SlaEscalationRule:
         if pk not in self.rules:
             self.rules[pk] = (
                 SlaEscalationRule.objects.select_related("reassign_to", "reassign_team")
@@ -92,6 +94,15 @@ class RuleCache:
             )
         return self.rules[pk]
 
+    def team_leads(self, team_id: int) -> list[User]:
+        if team_id not in self.leads:
+            memberships = TeamMembership.objects.filter(team_id=team_id, is_lead=True)
+            self.leads[team_id] = [m.user for m in memberships.select_related("user")]
+        return self.leads[team_id]
+
+
+Due = tuple[SlaTimer, EscalationRuleValue, datetime]
+
 
 def sweep_ticket(
     pk: int,
@@ -99,15 +110,21 @@ def sweep_ticket(
     now: datetime,
     result: SweepResult | None = None,
     config: SlaConfig | None = None,
-    rules: RuleCache | None = None,
+    cache: SweepCache | None = None,
 ) -> None:
+    """Recompute one ticket whose check has come, and fire the rules that are due.
+
+    The ticket's row lock makes this the only sweep acting on it (another worker skips a
+    locked ticket), so the escalations already recorded can be read first and only the
+    missing ones written; their unique (timer, rule) pair stays the last safeguard.
+    """
     result = result if result is not None else SweepResult()
-    rules = rules or RuleCache()
+    cache = cache or SweepCache()
     with transaction.atomic():
-        # Another worker sweeping the same ticket holds its lock: leave it to them.
         ticket = (
+            # `of`: PostgreSQL locks no row on the nullable side of the joins.
             Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("assignee")
+            .select_related("assignee", "organization")
             .filter(pk=pk)
             .first()
         )
@@ -117,41 +134,32 @@ def sweep_ticket(
         recomputed = recompute(ticket, now=now, config=config)
         result.tickets += 1
         result.breaches += len(recomputed.breach_events)
-        fired: list[tuple[SlaEscalation, SlaTimer]] = []
-        for timer, rule, when in pending_escalations(recomputed, config):
-            if when > now:
-                break
-            escalation = _record(ticket, timer, rule, when, now)
-            timer.escalated_rule_ids = [*timer.escalated_rule_ids, rule.id]
-            timer.save(update_fields=["escalated_rule_ids"])
-            if escalation is not None:
-                fired.append((escalation, timer))
-        save_check_at(ticket, next_check(recomputed, config))
-        for escalation, timer in fired:
-            escalate(ticket, escalation, timer, rules.get(escalation.rule_id))
-            result.escalations += 1
-
-
-def _record(
-    ticket: Ticket, timer: SlaTimer, rule: EscalationRuleValue, when: datetime, now: datetime
-) -> SlaEscalation | None:
-    """The escalation's row, or None when this rule already fired for this timer."""
-    try:
-        with transaction.atomic():
-            return SlaEscalation.objects.create(
-                ticket=ticket, timer=timer, rule_id=rule.id, due_at=when, fired_at=now
+        due = [item for item in pending_escalations(recomputed, config) if item[2] <= now]
+        to_fire: list[Due] = []
+        if due:
+            done = set(
+                SlaEscalation.objects.filter(timer__in=[timer for timer, _, _ in due]).values_list(
+                    "timer_id", "rule_id"
+                )
             )
-    except IntegrityError:
-        return None
+            for timer, rule, when in due:
+                timer.escalated_rule_ids = [*timer.escalated_rule_ids, rule.id]
+                if (timer.pk, rule.id) not in done:
+                    to_fire.append((timer, rule, when))
+            touched = list({timer.pk: timer for timer, _, _ in due}.values())
+            SlaTimer.objects.bulk_update(touched, ["escalated_rule_ids"])
+        save_check_at(ticket, next_check(recomputed, config))
+        if to_fire:
+            escalate(ticket, to_fire, now=now, cache=cache)
+            result.escalations += len(to_fire)
 
 
-def _recipients(ticket: Ticket, rule: SlaEscalationRule) -> list[User]:
+def _recipients(ticket: Ticket, rule: SlaEscalationRule, cache: SweepCache) -> list[User]:
     people: list[User] = []
     if rule.notify_assignee and ticket.assignee_id:
         people.append(ticket.assignee)
     if rule.notify_team_lead and ticket.team_id:
-        leads = TeamMembership.objects.filter(team_id=ticket.team_id, is_lead=True)
-        people += [membership.user for membership in leads.select_related("user")]
+        people += cache.team_leads(ticket.team_id)
     people += list(rule.notify_users.all())
     if rule.reassign_to is not None:
         people.append(rule.reassign_to)
@@ -162,15 +170,8 @@ def _recipients(ticket: Ticket, rule: SlaEscalationRule) -> list[User]:
     return list(unique.values())
 
 
-def escalate(
-    ticket: Ticket, escalation: SlaEscalation, timer: SlaTimer, rule: SlaEscalationRule
-) -> None:
-    """Do what the rule says: tell people, reassign, raise the priority; and note it.
-
-    `ticket` is locked and current (an earlier rule's changes are saved on it)."""
-    from concierge.sla.tasks import send_notice_emails
-
-    changes: dict[str, object] = {}
+def _changes(ticket: Ticket, rule: SlaEscalationRule) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
     if rule.raise_priority and ticket.priority < Priority.URGENT:
         changes["priority"] = ticket.priority + 1
     new_assignee = rule.reassign_to
@@ -183,47 +184,75 @@ def escalate(
         changes["assignee"] = new_assignee
     if rule.reassign_team is not None and rule.reassign_team.pk != ticket.team_id:
         changes["team"] = rule.reassign_team
-    recipients = _recipients(ticket, rule)
-    notices = AgentNotice.objects.bulk_create(
-        AgentNotice(
-            recipient=person,
+    return changes
+
+
+def escalate(ticket: Ticket, due: list[Due], *, now: datetime, cache: SweepCache) -> None:
+    """Do what the due rules say, in order: tell people, reassign, raise the priority;
+    record each firing and note it on the ticket. Call under the ticket's row lock: all
+    of it commits or none, so recording before or after acting is the same."""
+    from concierge.sla.tasks import send_notice_emails
+
+    escalations: list[SlaEscalation] = []
+    notices: list[AgentNotice] = []
+    events: list[TicketEvent] = []
+    emailed: list[AgentNotice] = []
+    for timer, value, when in due:
+        rule = cache.rule(value.id)
+        changes = _changes(ticket, rule)
+        recipients = _recipients(ticket, rule, cache)
+        escalation = SlaEscalation(
             ticket=ticket,
-            escalation=escalation,
-            rule_name=rule.name,
-            metric=timer.metric,
-            percent=rule.percent,
-            due_at=timer.due_at,
+            timer=timer,
+            rule=rule,
+            due_at=when,
+            fired_at=now,
+            actions={
+                "notified": [person.pk for person in recipients],
+                **{name: getattr(value, "pk", value) for name, value in changes.items()},
+            },
         )
-        for person in recipients
-    )
-    done = {
-        "notified": [person.pk for person in recipients],
-        **{name: getattr(value, "pk", value) for name, value in changes.items()},
-    }
-    escalation.actions = done
-    escalation.save(update_fields=["actions"])
-    TicketEvent.objects.create(
-        ticket=ticket,
-        kind=EventKind.SLA_ESCALATED,
-        field=timer.metric,
-        after={
-            "rule": rule.name,
-            "percent": rule.percent,
-            "notified": [str(person) for person in recipients],
-        },
-        cause={"kind": "sla_escalation", "id": rule.pk, "name": rule.name},
-        created_at=escalation.fired_at,
-    )
-    if changes:
-        with caused_by("sla_escalation", rule.pk, rule.name):
-            ticket_update(
+        escalations.append(escalation)
+        for person in recipients:
+            notice = AgentNotice(
+                recipient=person,
                 ticket=ticket,
-                actor=None,
-                priority=changes.get("priority", UNSET),
-                assignee=changes.get("assignee", UNSET),
-                team=changes.get("team", UNSET),
+                escalation=escalation,
+                rule_name=rule.name,
+                metric=timer.metric,
+                percent=rule.percent,
+                due_at=timer.due_at,
             )
-        ticket.refresh_from_db()  # the next rule acts on the ticket as it is now
-    if rule.send_email and notices:
-        ids = [notice.pk for notice in notices]
+            notices.append(notice)
+            if rule.send_email:
+                emailed.append(notice)
+        events.append(
+            TicketEvent(
+                ticket=ticket,
+                kind=EventKind.SLA_ESCALATED,
+                field=timer.metric,
+                after={
+                    "rule": rule.name,
+                    "percent": rule.percent,
+                    "notified": [str(person) for person in recipients],
+                },
+                cause={"kind": "sla_escalation", "id": rule.pk, "name": rule.name},
+                created_at=now,
+            )
+        )
+        if changes:
+            with caused_by("sla_escalation", rule.pk, rule.name):
+                ticket_update(
+                    ticket=ticket,
+                    actor=None,
+                    priority=changes.get("priority", UNSET),
+                    assignee=changes.get("assignee", UNSET),
+                    team=changes.get("team", UNSET),
+                )
+            ticket.refresh_from_db()  # the next rule acts on the ticket as it is now
+    SlaEscalation.objects.bulk_create(escalations)
+    AgentNotice.objects.bulk_create(notices)  # each takes its escalation's new id
+    TicketEvent.objects.bulk_create(events)
+    if emailed:
+        ids = [notice.pk for notice in emailed]
         transaction.on_commit(lambda: send_notice_emails.enqueue(ids))
