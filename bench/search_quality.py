@@ -3,7 +3,7 @@
     python -m bench.search_quality [--json bench/results/search_quality_sqlite.json]
 
 Loads the articles of `bench/search_corpus.py` through the help center's services into
-the search benchmarks' database (`var/bench_search.sqlite3`, or DATABASE_URL), asks every
+a database of its own (`var/bench_search_quality.sqlite3`, or DATABASE_URL), asks every
 question as an anonymous customer in its language, and reports per language the share
 of questions whose article is among the first five results (recall@5) and the mean
 reciprocal rank of that article among the first ten (MRR). Run it once on SQLite and once
@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--misses", action="store_true", help="list the questions missed")
     options = parser.parse_args(argv)
+    # A database of its own, so the speed benchmark's 50,000 articles are left alone.
+    quality_db = Path(__file__).resolve().parent.parent / "var" / "bench_search_quality.sqlite3"
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{quality_db}")
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.search_settings"
     import django
 

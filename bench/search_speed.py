@@ -2,7 +2,7 @@
 languages, and ticket search over the generated desk, on this database.
 
     python -m bench.search_speed [--articles 50000] [--tickets 100000]
-                                 [--messages-per-ticket 4] [--json FILE]
+                                 [--messages-per-ticket 4] [--new-articles] [--json FILE]
 
 Works in the search benchmarks' own database (`var/bench_search.sqlite3`, or
 DATABASE_URL). The first run generates the articles (from `bench/search_corpus.py`'s
@@ -38,6 +38,27 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+# Syllables that make each language's long tail of words (product names, features, the
+# many terms a real help center uses once or twice): pseudo-words in the shape of the
+# language, so the index holds a realistic number of rare terms.
+SYLLABLES = {
+    "en": "ka lo mi ter son ra vel dor pin tas ben cor fal gan hol jet lin mar nox pell",
+    "ru": "ка ло ми тер сон ра вел дор пин тас бен кор фал ган хол жет лин мар нокс пель",
+    "tr": "ka lo mı ter sön ra vel dür pin taş ben kör fal gan hol cet lin mar nok pel",
+    "fi": "ka lo mi ter sö ra vel dö pin tää ben kor fal gan hol jet lin mar nok pel",
+}
+TOPIC_SHARE = 0.1
+PSEUDO_WORDS = 6000
+
+
+def _pseudo_words(language: str, rng: random.Random) -> list[str]:
+    syllables = SYLLABLES[language].split()
+    words: set[str] = set()
+    while len(words) < PSEUDO_WORDS:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
 def _sentences(language: str) -> list[str]:
     found = []
     for _, _, body in ARTICLES[language]:
@@ -46,8 +67,13 @@ def _sentences(language: str) -> list[str]:
 
 
 def generate_articles(count: int, *, seed: int = 7, report: Callable[[str], None] = print) -> None:
-    """Bulk-write `count` articles (one translation per language each quarter) and index
-    them with the same analysis the services use."""
+    """Bulk-write `count` articles, a quarter in each language, and index them with the
+    same analysis the services use.
+
+    A tenth are help topics (sentences of the benchmark corpus with everyday words), the
+    rest are product articles whose words come from a long tail of the language's
+    pseudo-words (drawn by a Zipf-like law) mixed with everyday words: so a customer's
+    question meets a few hundred articles per language, not every one."""
     from django.db import transaction
 
     from concierge.helpcenter.markdown import render_markdown
@@ -79,6 +105,15 @@ def generate_articles(count: int, *, seed: int = 7, report: Callable[[str], None
     per_language = count // len(LANGUAGES)
     sentences = {language: _sentences(language) for language in LANGUAGES}
     fillers = {language: FILLER[language].split() for language in LANGUAGES}
+    tails = {language: _pseudo_words(language, rng) for language in LANGUAGES}
+    zipf = [1 / (rank + 1) for rank in range(PSEUDO_WORDS)]
+
+    def product_words(language: str, count: int) -> str:
+        drawn = rng.choices(tails[language], zipf, k=count)
+        return " ".join(
+            word if rng.random() > 0.25 else rng.choice(fillers[language]) for word in drawn
+        )
+
     batch = 2000
     for language in LANGUAGES:
         for offset in range(0, per_language, batch):
@@ -109,16 +144,24 @@ def generate_articles(count: int, *, seed: int = 7, report: Callable[[str], None
                 Article.organizations.through.objects.bulk_create(chosen)
                 translations = []
                 for article in articles:
-                    _, base_title, _ = rng.choice(ARTICLES[language])
                     words = fillers[language]
-                    title = f"{base_title}: {rng.choice(words)} {rng.choice(words)}"
-                    paragraphs = [
-                        " ".join(rng.sample(sentences[language], 3))
-                        + " "
-                        + " ".join(rng.choices(words, k=rng.randint(8, 30)))
-                        + "."
-                        for _ in range(rng.randint(2, 5))
-                    ]
+                    if rng.random() < TOPIC_SHARE:
+                        _, base_title, _ = rng.choice(ARTICLES[language])
+                        title = f"{base_title}: {rng.choice(words)} {rng.choice(words)}"
+                        paragraphs = [
+                            " ".join(rng.sample(sentences[language], 3))
+                            + " "
+                            + product_words(language, rng.randint(8, 30))
+                            + "."
+                            for _ in range(rng.randint(2, 5))
+                        ]
+                    else:
+                        name = rng.choice(tails[language]).capitalize()
+                        title = f"{name} {rng.randint(2, 99)}: {product_words(language, 3)}"
+                        paragraphs = [
+                            f"{name} " + product_words(language, rng.randint(20, 60)) + "."
+                            for _ in range(rng.randint(2, 5))
+                        ]
                     body = "\n\n".join(paragraphs)
                     translations.append(
                         ArticleTranslation(
@@ -290,6 +333,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages-per-ticket", type=float, default=4.0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument(
+        "--new-articles", action="store_true", help="generate the articles again, keep the desk"
+    )
     parser.add_argument("--json", type=Path)
     options = parser.parse_args(argv)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.search_settings"
@@ -311,7 +357,8 @@ def main(argv: list[str] | None = None) -> int:
         if options.tickets:
             print(f"generating {options.tickets} tickets")
             generate_tickets(options.tickets, options.messages_per_ticket, print)
-    if options.regenerate or ArticleTranslation.objects.count() != options.articles:
+    stale = ArticleTranslation.objects.count() != options.articles
+    if options.regenerate or options.new_articles or stale:
         print(f"generating {options.articles} articles")
         generate_articles(options.articles)
     if connection.vendor == "postgresql":

@@ -14,6 +14,7 @@ from concierge.search.analysis import Analyzer
 
 MAX_QUERY_LENGTH = 200
 MAX_CLAUSES = 12
+MIN_PREFIX = 3
 _PHRASE = re.compile(r'"([^"]*)"?')
 
 
@@ -51,7 +52,12 @@ def parse_query(text: str, analyzer: Analyzer, *, prefix_last: bool = False) -> 
     unique = unique[:MAX_CLAUSES]
     typing_a_word = bool(tail) and not tail[-1].isspace() and bool(analyzer.words(tail))
     if prefix_last and unique and typing_a_word and not unique[-1].phrase:
-        unique[-1] = replace(unique[-1], prefix=True)
+        if len(unique[-1].word) >= MIN_PREFIX:
+            unique[-1] = replace(unique[-1], prefix=True)
+        elif len(unique) > 1:
+            # One or two letters say little and would match half the articles: the
+            # words before them carry the search until the word takes shape.
+            unique.pop()
     return unique
 
 

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from concierge.search.analysis import analyzer_for, base_language
 from concierge.search.backends import ARTICLES, TICKETS, current_backend
 from concierge.search.backends.base import Corpus, LanguageQuery
-from concierge.search.parsing import Clause, parse_query
+from concierge.search.parsing import MAX_QUERY_LENGTH, Clause, parse_query
 from concierge.search.snippets import Highlighter
 from concierge.search.spelling import completions, corrections
 
@@ -84,11 +84,17 @@ def _ranked_ids(
     # Partial matches fill in only when the full ones do not fill the page asked for.
     if fill_with_partial and len(found) < (wanted or limit) and several_clauses:
         seen = tuple(pk for pk, _, _ in found)
+        # Words of one or two letters ("my", "на", "ne", "on") match nearly every
+        # article on their own: among partial matches they only add noise and time.
+        telling = [
+            (language, [c for c in clauses if c.phrase or len(c.word) > 2] or clauses)
+            for language, clauses in queries
+        ]
         found.extend(
             (pk, score, 1)
             for pk, score in backend.match(
                 corpus,
-                queries,
+                telling,
                 visible=visible,
                 require_all=False,
                 limit=limit - len(found),
@@ -223,14 +229,12 @@ def suggest(user: object, text: str, *, language: str, limit: int = 5) -> Sugges
 
     language = base_language(language)
     articles = search_articles(user, text, language=language, limit=limit, prefix=True).hits
-    analyzer = analyzer_for(language)
-    clauses = parse_query(text, analyzer, prefix_last=True)
     completed: list[str] = []
-    if clauses and clauses[-1].prefix:
-        typed = clauses[-1].word
+    typed_words = analyzer_for(language).words(text[-MAX_QUERY_LENGTH:])
+    if typed_words and text and not text[-1].isspace() and '"' not in text:
         head = text.rstrip()
         head = head[: len(head) - len(head.split()[-1])] if head.split() else ""
-        for word in completions(language, typed, audiences_for(user), limit=limit):
+        for word in completions(language, typed_words[-1], audiences_for(user), limit=limit):
             completed.append(f"{head}{word}")
     return Suggestions(query=text, articles=articles, completions=completed)
 

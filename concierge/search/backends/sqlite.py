@@ -77,9 +77,9 @@ class SQLiteBackend:
         where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
         # Visibility is checked on the best candidates first; only when too few of them
         # may be seen is every match checked.
-        found = self._run(corpus, weights, expression, where, params, limit, CANDIDATES)
-        if len(found) < limit:
-            found = self._run(corpus, weights, expression, where, params, limit, None)
+        found, matched = self._run(corpus, weights, expression, where, params, limit, CANDIDATES)
+        if len(found) < limit and matched >= CANDIDATES:
+            found, _ = self._run(corpus, weights, expression, where, params, limit, None)
         return found
 
     def _run(
@@ -91,20 +91,26 @@ class SQLiteBackend:
         params: list[object],
         limit: int,
         candidates: int | None,
-    ) -> list[tuple[int, float]]:
+    ) -> tuple[list[tuple[int, float]], int]:
+        """The visible best matches, and how many matches were looked at."""
         top = f" ORDER BY score LIMIT {int(candidates)}" if candidates else ""
         # Table and column names are constants; every value is a parameter. The CTE is
         # materialized so that the MATCH runs once.
         sql = (
             "WITH matched AS MATERIALIZED (SELECT rowid AS id, "  # noqa: S608
             f"bm25({corpus.fts_table}, {weights}) AS score FROM {corpus.fts_table} "
-            f"WHERE {corpus.fts_table} MATCH %s{top}) "
-            f"SELECT matched.id, -matched.score FROM matched {where}"
-            "ORDER BY matched.score, matched.id LIMIT %s"
+            f"WHERE {corpus.fts_table} MATCH %s{top}), "
+            f"shown AS (SELECT matched.id, matched.score FROM matched {where}"
+            "ORDER BY matched.score, matched.id LIMIT %s) "
+            # One row at least, so the count comes back even when nothing may be seen.
+            "SELECT total.n, shown.id, -shown.score FROM (SELECT count(*) AS n FROM matched) "
+            "AS total LEFT JOIN shown ON 1 ORDER BY shown.score, shown.id"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [expression, *params, limit])
-            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+        found = [(row[1], float(row[2])) for row in rows if row[1] is not None]
+        return found, rows[0][0] if rows else 0
 
     def similar_words(
         self, *, language: str, word: str, audiences: list[int], limit: int
