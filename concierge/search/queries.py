@@ -64,22 +64,28 @@ def _ranked_ids(
     limit: int,
     wanted: int | None = None,
     fill_with_partial: bool = True,
+    full_matches: list[tuple[int, float, int]] | None = None,
 ) -> list[tuple[int, float, int]]:
     """(id, text score, tier): tier 0 matched every clause, tier 1 only some (asked for
-    only when `fill_with_partial` and the full matches are fewer than `wanted`)."""
+    only when `fill_with_partial` and the full matches are fewer than `wanted`).
+    `full_matches` are full matches found already, which are then not asked for again."""
     if not any(clauses for _, clauses in queries):
         return []
     backend = current_backend()
-    found = [
-        (pk, score, 0)
-        for pk, score in backend.match(
-            corpus,
-            queries,
-            visible=visible,
-            require_all=True,
-            limit=limit,
-        )
-    ]
+    found = (
+        list(full_matches)
+        if full_matches is not None
+        else [
+            (pk, score, 0)
+            for pk, score in backend.match(
+                corpus,
+                queries,
+                visible=visible,
+                require_all=True,
+                limit=limit,
+            )
+        ]
+    )
     several_clauses = any(len(clauses) > 1 for _, clauses in queries)
     # Partial matches fill in only when the full ones do not fill the page asked for.
     if fill_with_partial and len(found) < (wanted or limit) and several_clauses:
@@ -163,14 +169,31 @@ def search_articles(
     from concierge.helpcenter.queries import audiences_for, translations_visible_to
 
     languages = [language] if language else site_languages()
-    queries = _language_queries(query, languages, prefix=prefix, audiences=audiences_for(user))
+    queries = _language_queries(query, languages, prefix=prefix, audiences=None)
     results = ArticleResults(query=query, language=language)
-    for _, clauses in queries:
-        for clause in clauses:
-            if clause.alternatives:
-                results.corrections[clause.word] = list(clause.alternatives)
     visible = translations_visible_to(user).filter(language__in=[code for code, _ in queries])
-    ranked = _ranked_ids(ARTICLES, queries, visible, limit=max(limit * 2, CANDIDATES), wanted=limit)
+    candidates = max(limit * 2, CANDIDATES)
+    # The words as typed first; spelling help (a look-up per unknown word) only when
+    # they do not fill the page.
+    ranked = _ranked_ids(
+        ARTICLES, queries, visible, limit=candidates, wanted=limit, fill_with_partial=False
+    )
+    if len(ranked) < limit:
+        audiences = audiences_for(user)
+        corrected = [
+            (code, _with_corrections(code, clauses, audiences)) for code, clauses in queries
+        ]
+        for _, clauses in corrected:
+            for clause in clauses:
+                if clause.alternatives:
+                    results.corrections[clause.word] = list(clause.alternatives)
+        if results.corrections:
+            queries = corrected
+            ranked = _ranked_ids(ARTICLES, queries, visible, limit=candidates, wanted=limit)
+        else:
+            ranked = _ranked_ids(
+                ARTICLES, queries, visible, limit=candidates, wanted=limit, full_matches=ranked
+            )
     if not ranked:
         return results
     # Rank on the few columns the final score needs; load whole rows for the page only.
