@@ -134,7 +134,8 @@ def sweep_ticket(
         recomputed = recompute(ticket, now=now, config=config)
         result.tickets += 1
         result.breaches += len(recomputed.breach_events)
-        due = [item for item in pending_escalations(recomputed, config) if item[2] <= now]
+        pending = pending_escalations(recomputed, config, until=now)
+        due = [item for item in pending if item[2] <= now]
         to_fire: list[Due] = []
         if due:
             done = set(

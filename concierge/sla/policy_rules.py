@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import Prefetch
 
-from concierge.people.models import Organization
 from concierge.sla.calendar import Calendar, CalendarError
 from concierge.sla.models import (
     BusinessInterval,
@@ -208,8 +208,16 @@ _cached: SlaConfig | None = None
 _cache_lock = threading.Lock()
 
 
+_TOKEN_SQL = f"SELECT token FROM {SlaConfigVersion._meta.db_table} WHERE id = 1"  # noqa: S608
+
+
 def config_token() -> str:
-    return SlaConfigVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+    # Plain SQL: this runs on every ticket change, and building the query through the
+    # ORM would cost several times what the database takes to answer it.
+    with connection.cursor() as cursor:
+        cursor.execute(_TOKEN_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else ""
 
 
 def current_config() -> SlaConfig:
@@ -230,24 +238,27 @@ def config_changed() -> None:
     SlaConfigVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
 
 
+_TAGS_SQL = "SELECT tag_id FROM tickets_ticket_tags WHERE ticket_id = %s"
+_PLAN_SQL = "SELECT support_plan FROM people_organization WHERE id = %s"
+
+
 def ticket_facts(ticket: Ticket, config: SlaConfig) -> TicketFacts:
-    """The ticket's facts; tags and the support plan are read only if a policy needs them."""
+    """The ticket's facts; tags and the support plan are read only if a policy needs them
+    (in plain SQL, for the same reason as the token)."""
     tag_ids: frozenset[int] = frozenset()
     if config.uses_tags:
-        tag_ids = frozenset(
-            Ticket.tags.through.objects.filter(ticket_id=ticket.pk).values_list("tag_id", flat=True)
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(_TAGS_SQL, [ticket.pk])
+            tag_ids = frozenset(row[0] for row in cursor.fetchall())
     plan = ""
     if config.uses_support_plans and ticket.organization_id:
         if Ticket.organization.is_cached(ticket):  # type: ignore[attr-defined]
             plan = ticket.organization.support_plan if ticket.organization else ""
         else:
-            plan = (
-                Organization.objects.filter(pk=ticket.organization_id)
-                .values_list("support_plan", flat=True)
-                .first()
-                or ""
-            )
+            with connection.cursor() as cursor:
+                cursor.execute(_PLAN_SQL, [ticket.organization_id])
+                row = cursor.fetchone()
+            plan = row[0] if row else ""
     return TicketFacts(
         priority=ticket.priority,
         ticket_type=ticket.ticket_type,
