@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.db.models import Prefetch
 
+from concierge.people.models import Organization
 from concierge.sla.calendar import Calendar, CalendarError
 from concierge.sla.models import (
     BusinessInterval,
@@ -238,8 +239,8 @@ def config_changed() -> None:
     SlaConfigVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
 
 
-_TAGS_SQL = "SELECT tag_id FROM tickets_ticket_tags WHERE ticket_id = %s"
-_PLAN_SQL = "SELECT support_plan FROM people_organization WHERE id = %s"
+_TAGS_SQL = f"SELECT tag_id FROM {Ticket.tags.through._meta.db_table} WHERE ticket_id = %s"  # noqa: S608
+_PLAN_SQL = f"SELECT support_plan FROM {Organization._meta.db_table} WHERE id = %s"  # noqa: S608
 
 
 def ticket_facts(ticket: Ticket, config: SlaConfig) -> TicketFacts:
