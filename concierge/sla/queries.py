@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -20,6 +21,8 @@ from concierge.sla.models import (
     SlaEscalationRule,
     SlaPolicy,
     SlaPolicyTarget,
+    SlaTimer,
+    TimerState,
 )
 from concierge.tickets.models import Ticket
 
@@ -171,3 +174,50 @@ def notices_for(user: User) -> list[AgentNotice]:
 
 def unread_notice_count(user: User) -> int:
     return AgentNotice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+# --- outcomes, for reports ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetOutcomes:
+    """How the targets that started in a period ended, for one policy and metric."""
+
+    policy: str
+    metric: str
+    achieved: int
+    breached: int
+    running: int
+
+    @property
+    def achieved_share(self) -> float | None:
+        """Achieved among the targets decided (achieved or breached), or None if none."""
+        decided = self.achieved + self.breached
+        return self.achieved / decided if decided else None
+
+
+def target_outcomes(*, since: datetime, until: datetime) -> list[TargetOutcomes]:
+    """Achieved, breached and still running targets started in [since, until), per policy
+    and metric (cancelled ones promised nothing in the end). One grouped query over the
+    timers' report index."""
+    rows = (
+        SlaTimer.objects.filter(started_at__gte=since, started_at__lt=until)
+        .exclude(state=TimerState.CANCELLED)
+        .values("policy_name", "metric")
+        .annotate(
+            achieved=Count("pk", filter=Q(state=TimerState.ACHIEVED)),
+            breached=Count("pk", filter=Q(state=TimerState.BREACHED)),
+            running=Count("pk", filter=Q(state=TimerState.RUNNING)),
+        )
+        .order_by("policy_name", "metric")
+    )
+    return [
+        TargetOutcomes(
+            policy=row["policy_name"],
+            metric=row["metric"],
+            achieved=row["achieved"],
+            breached=row["breached"],
+            running=row["running"],
+        )
+        for row in rows
+    ]

@@ -424,3 +424,31 @@ def test_recomputing_an_unchanged_ticket_writes_nothing(clock, customer, agent):
         recompute(ticket)
     writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
     assert writes == []
+
+
+# --- outcomes for reports ----------------------------------------------------------------------
+
+
+def test_reports_count_achieved_breached_and_running_targets(clock, customer, agent):
+    from concierge.sla.queries import target_outcomes
+
+    make_policy()
+    on_time, late, waiting = (new_ticket(customer) for _ in range(3))
+    clock.advance(minutes=30)
+    ticket_reply(ticket=on_time, author=agent, body_text="Here", internal=False)
+    clock.advance(minutes=60)
+    ticket_reply(ticket=late, author=agent, body_text="Sorry", internal=False)
+    ticket_update(ticket=waiting, actor=agent, priority=Priority.LOW)  # still running, late
+
+    outcomes = target_outcomes(since=MONDAY_9, until=MONDAY_9 + timedelta(days=1))
+
+    assert [(o.policy, o.metric, o.achieved, o.breached, o.running) for o in outcomes] == [
+        ("Standard", Metric.FIRST_RESPONSE, 1, 2, 0),
+        ("Standard", Metric.RESOLUTION, 0, 0, 3),
+    ]
+    assert outcomes[0].achieved_share == pytest.approx(1 / 3)
+    assert outcomes[1].achieved_share is None
+    assert (
+        target_outcomes(since=MONDAY_9 + timedelta(days=1), until=MONDAY_9 + timedelta(days=2))
+        == []
+    )
