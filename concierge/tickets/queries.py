@@ -266,13 +266,18 @@ def inbox_page(
     if position is not None:
         value, pk = position
         op = "lt" if descending else "gt"
+        # The redundant inclusive bound makes the cursor the start of an index range;
+        # the OR alone makes both databases scan the index from its first entry.
         tickets = tickets.filter(
-            Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": pk})
+            Q(**{f"{column}__{op}e": value})
+            & (Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": pk}))
         )
     order = [f"-{column}", "-id"] if descending else [column, "id"]
     rows = list(
-        tickets.select_related("requester", "assignee", "team")
-        .prefetch_related("tags", Prefetch("requester__identities"))
+        # The requester is prefetched, not joined: with an inner join SQLite may start
+        # from the customers table and sort every ticket to keep one page.
+        tickets.select_related("assignee", "team")
+        .prefetch_related("tags", "requester", Prefetch("requester__identities"))
         .order_by(*order)[: page_size + 1]
     )
     next_cursor = None
@@ -291,8 +296,8 @@ def _nulls_last_rows(
     Two queries that each follow an index, where one NULLS LAST sort could use neither
     the partial index of the column (PostgreSQL) nor any index for deep pages (SQLite).
     """
-    tickets = tickets.select_related("requester", "assignee", "team").prefetch_related(
-        "tags", Prefetch("requester__identities")
+    tickets = tickets.select_related("assignee", "team").prefetch_related(
+        "tags", "requester", Prefetch("requester__identities")
     )
     rows: list[Ticket] = []
     if position is None or position[0] is not None:
@@ -300,7 +305,8 @@ def _nulls_last_rows(
         if position is not None:
             value, pk = position
             with_value = with_value.filter(
-                Q(**{f"{column}__gt": value}) | Q(**{column: value, "id__gt": pk})
+                Q(**{f"{column}__gte": value})
+                & (Q(**{f"{column}__gt": value}) | Q(**{column: value, "id__gt": pk}))
             )
         rows = list(with_value.order_by(column, "id")[:limit])
         position = None
