@@ -18,6 +18,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from concierge.mail.models import OutboundEmail, OutboundStatus
 from concierge.people.models import Customer, User
 from concierge.system.demo.people import DemoCustomer, DemoPeople, StaffMember, load_people
 from concierge.system.demo.plan import TicketPlan, plan_tickets
@@ -132,6 +133,11 @@ class Replay:
         fresh = {"ticket_id__in": ticket_ids, "created_at__gte": self.started}
         Message.objects.filter(**fresh).update(created_at=at)
         TicketEvent.objects.filter(**fresh).update(created_at=at)
+        # Replies and acknowledgements of the replayed history went out back then: the
+        # outbox must not send them now to the (fictional) customers.
+        OutboundEmail.objects.filter(**fresh).update(
+            created_at=at, next_attempt_at=at, sent_at=at, status=OutboundStatus.SENT
+        )
         for row in Ticket.objects.filter(pk__in=ticket_ids).values("pk", *TICKET_TIMESTAMPS):
             stamped = {
                 name: at for name in TICKET_TIMESTAMPS if row[name] and row[name] >= self.started

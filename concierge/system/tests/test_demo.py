@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from concierge.mail.models import OutboundEmail, OutboundStatus
 from concierge.people.models import (
     Customer,
     Organization,
@@ -220,6 +221,13 @@ def test_every_text_is_filled_in_and_in_the_customers_language(desk):
         )
     )
     assert " Hanım," in turkish or " Bey," in turkish
+
+
+def test_nothing_of_the_replayed_history_waits_in_the_outbox(desk):
+    assert OutboundEmail.objects.exists()
+    assert not OutboundEmail.objects.exclude(status=OutboundStatus.SENT).exists()
+    for email in OutboundEmail.objects.select_related("ticket"):
+        assert email.sent_at >= email.ticket.created_at
 
 
 def test_loading_twice_changes_nothing(desk):
