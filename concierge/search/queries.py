@@ -65,6 +65,7 @@ def _ranked_ids(
     wanted: int | None = None,
     fill_with_partial: bool = True,
     full_matches: list[tuple[int, float, int]] | None = None,
+    titles_first: bool = False,
 ) -> list[tuple[int, float, int]]:
     """(id, text score, tier): tier 0 matched every clause, tier 1 only some (asked for
     only when `fill_with_partial` and the full matches are fewer than `wanted`).
@@ -72,6 +73,15 @@ def _ranked_ids(
     if not any(clauses for _, clauses in queries):
         return []
     backend = current_backend()
+    if full_matches is None and titles_first:
+        # Titles first: when enough articles hold every word in their title, those are the
+        # answers (a title weighs most), and ranking them is cheap, since few titles
+        # match where thousands of bodies may.
+        in_titles = backend.match(
+            corpus, queries, visible=visible, require_all=True, limit=limit, title_only=True
+        )
+        if len(in_titles) >= (wanted or limit):
+            return [(pk, score, 0) for pk, score in in_titles]
     found = (
         list(full_matches)
         if full_matches is not None
@@ -176,7 +186,13 @@ def search_articles(
     # The words as typed first; spelling help (a look-up per unknown word) only when
     # they do not fill the page.
     ranked = _ranked_ids(
-        ARTICLES, queries, visible, limit=candidates, wanted=limit, fill_with_partial=False
+        ARTICLES,
+        queries,
+        visible,
+        limit=candidates,
+        wanted=limit,
+        fill_with_partial=False,
+        titles_first=True,
     )
     if len(ranked) < limit:
         audiences = audiences_for(user)

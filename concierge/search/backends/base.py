@@ -28,10 +28,16 @@ class Corpus:
     key: str
     # SQLite bm25 column weights, in the FTS table's column order.
     weights: tuple[float, float, float]
+    # The first column: the title (or subject), weight A on PostgreSQL.
+    title_column: str
 
 
-ARTICLES = Corpus("search_article_fts", "search_articleentry", "translation_id", (10.0, 1.0, 0.5))
-TICKETS = Corpus("search_ticket_fts", "search_ticketentry", "ticket_id", (8.0, 0.5, 2.0))
+ARTICLES = Corpus(
+    "search_article_fts", "search_articleentry", "translation_id", (10.0, 1.0, 0.5), "title_terms"
+)
+TICKETS = Corpus(
+    "search_ticket_fts", "search_ticketentry", "ticket_id", (8.0, 0.5, 2.0), "subject_terms"
+)
 
 
 class Backend(Protocol):
@@ -48,6 +54,7 @@ class Backend(Protocol):
         require_all: bool,
         limit: int,
         exclude: tuple[int, ...] = (),
+        title_only: bool = False,
     ) -> list[tuple[int, float]]:
         """(id, text score) of the best matches among `visible`, best first; higher scores
         are better. The visibility queryset becomes part of the SQL."""

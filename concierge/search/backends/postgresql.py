@@ -20,20 +20,21 @@ def _has_config(analyzer: Analyzer) -> bool:
     return analyzer.language in PG_CONFIGS
 
 
-def _lexemes(analyzer: Analyzer, words: list[str], prefix: bool) -> str:
-    """A tsquery phrase of quoted words; tokens are letters and digits only."""
+def _lexemes(analyzer: Analyzer, words: list[str], prefix: bool, weight: str = "") -> str:
+    """A tsquery phrase of quoted words (tokens are letters and digits only), limited to
+    the lexemes of one weight (A: titles) when `weight` is given."""
     terms = words if _has_config(analyzer) else analyzer.stems(words)
-    quoted = [f"'{term}'" for term in terms]
+    quoted = [f"'{term}'" + (f":{weight}" if weight else "") for term in terms]
     if prefix:
-        quoted[-1] += ":*"
+        quoted[-1] = f"'{terms[-1]}':*{weight}"
     return " <-> ".join(quoted)
 
 
-def _clause_sql(analyzer: Analyzer, clause: Clause) -> tuple[str, list[object]]:
+def _clause_sql(analyzer: Analyzer, clause: Clause, weight: str = "") -> tuple[str, list[object]]:
     config = f"{CONFIG_FUNCTION}(%s)" if _has_config(analyzer) else "'simple'::regconfig"
     config_params: list[object] = [analyzer.language] if _has_config(analyzer) else []
-    texts = [_lexemes(analyzer, list(clause.words), clause.prefix)]
-    texts.extend(_lexemes(analyzer, [word], False) for word in clause.alternatives)
+    texts = [_lexemes(analyzer, list(clause.words), clause.prefix, weight)]
+    texts.extend(_lexemes(analyzer, [word], False, weight) for word in clause.alternatives)
     texts = list(dict.fromkeys(texts))
     sql = " || ".join(f"to_tsquery({config}, %s)" for _ in texts)
     params: list[object] = []
@@ -43,7 +44,7 @@ def _clause_sql(analyzer: Analyzer, clause: Clause) -> tuple[str, list[object]]:
 
 
 def query_expression(
-    queries: list[LanguageQuery], *, require_all: bool
+    queries: list[LanguageQuery], *, require_all: bool, title_only: bool = False
 ) -> tuple[str, list[object]]:
     joiner = " && " if require_all else " || "
     parts: list[str] = []
@@ -52,7 +53,9 @@ def query_expression(
         if not clauses:
             continue
         analyzer = analyzer_for(language)
-        clause_sql = [_clause_sql(analyzer, clause) for clause in clauses]
+        clause_sql = [
+            _clause_sql(analyzer, clause, "A" if title_only else "") for clause in clauses
+        ]
         parts.append("(" + joiner.join(sql for sql, _ in clause_sql) + ")")
         for _, clause_params in clause_sql:
             params.extend(clause_params)
@@ -74,8 +77,11 @@ class PostgreSQLBackend:
         require_all: bool,
         limit: int,
         exclude: tuple[int, ...] = (),
+        title_only: bool = False,
     ) -> list[tuple[int, float]]:
-        expression, params = query_expression(queries, require_all=require_all)
+        expression, params = query_expression(
+            queries, require_all=require_all, title_only=title_only
+        )
         if not expression:
             return []
         conditions = ["entry.document @@ matched.query"]

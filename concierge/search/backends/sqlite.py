@@ -31,7 +31,9 @@ def _clause_match(analyzer: Analyzer, clause: Clause) -> str:
     return unique[0] if len(unique) == 1 else "(" + " OR ".join(unique) + ")"
 
 
-def match_expression(queries: list[LanguageQuery], *, require_all: bool) -> str:
+def match_expression(
+    queries: list[LanguageQuery], *, require_all: bool, title_column: str = ""
+) -> str:
     joiner = " AND " if require_all else " OR "
     per_language = []
     for language, clauses in queries:
@@ -40,7 +42,11 @@ def match_expression(queries: list[LanguageQuery], *, require_all: bool) -> str:
         analyzer = analyzer_for(language)
         parts = [_clause_match(analyzer, clause) for clause in clauses]
         per_language.append("(" + joiner.join(parts) + ")")
-    return " OR ".join(dict.fromkeys(per_language))
+    expression = " OR ".join(dict.fromkeys(per_language))
+    if title_column and expression:
+        # FTS5's column filter: the match must be found in that column.
+        return f"{title_column} : ({expression})"
+    return expression
 
 
 class SQLiteBackend:
@@ -58,8 +64,13 @@ class SQLiteBackend:
         require_all: bool,
         limit: int,
         exclude: tuple[int, ...] = (),
+        title_only: bool = False,
     ) -> list[tuple[int, float]]:
-        expression = match_expression(queries, require_all=require_all)
+        expression = match_expression(
+            queries,
+            require_all=require_all,
+            title_column=corpus.title_column if title_only else "",
+        )
         if not expression:
             return []
         weights = ", ".join(str(weight) for weight in corpus.weights)
