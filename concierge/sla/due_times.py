@@ -61,6 +61,12 @@ SLA_COLUMNS = (*DUE_COLUMNS.values(), "sla_next_due_at", "sla_paused_at", "sla_c
 
 # Ticket events after which due times may move. Internal notes, follower and subject
 # changes do not touch any clock.
+RELEVANT_KINDS = {
+    EventKind.CREATED,
+    EventKind.TAGS_CHANGED,
+    EventKind.MERGED,
+    EventKind.MERGED_INTO,
+}
 RELEVANT_FIELDS = {"status", "priority", "ticket_type", "team", "organization"}
 
 
@@ -75,9 +81,7 @@ class Recomputed:
 
 
 def is_relevant(event: TicketEvent) -> bool:
-    if event.kind in (EventKind.CREATED, EventKind.TAGS_CHANGED, EventKind.MERGED):
-        return True
-    if event.kind == EventKind.MERGED_INTO:
+    if event.kind in RELEVANT_KINDS:
         return True
     if event.kind == EventKind.MESSAGE_ADDED:
         message = event.message
