@@ -106,9 +106,20 @@ def _ranked_ids(
             (language, [c for c in clauses if c.phrase or len(c.word) > 2] or clauses)
             for language, clauses in queries
         ]
-        found.extend(
-            (pk, score, 1)
-            for pk, score in backend.match(
+        missing = (wanted or limit) - len(found)
+        partial: list[tuple[int, float]] = []
+        if titles_first:
+            partial = backend.match(
+                corpus,
+                telling,
+                visible=visible,
+                require_all=False,
+                limit=limit - len(found),
+                exclude=seen,
+                title_only=True,
+            )
+        if len(partial) < missing:
+            partial = backend.match(
                 corpus,
                 telling,
                 visible=visible,
@@ -116,7 +127,7 @@ def _ranked_ids(
                 limit=limit - len(found),
                 exclude=seen,
             )
-        )
+        found.extend((pk, score, 1) for pk, score in partial)
     return found
 
 
@@ -205,10 +216,18 @@ def search_articles(
                     results.corrections[clause.word] = list(clause.alternatives)
         if results.corrections:
             queries = corrected
-            ranked = _ranked_ids(ARTICLES, queries, visible, limit=candidates, wanted=limit)
+            ranked = _ranked_ids(
+                ARTICLES, queries, visible, limit=candidates, wanted=limit, titles_first=True
+            )
         else:
             ranked = _ranked_ids(
-                ARTICLES, queries, visible, limit=candidates, wanted=limit, full_matches=ranked
+                ARTICLES,
+                queries,
+                visible,
+                limit=candidates,
+                wanted=limit,
+                full_matches=ranked,
+                titles_first=True,
             )
     if not ranked:
         return results

@@ -30,13 +30,26 @@ class Corpus:
     weights: tuple[float, float, float]
     # The first column: the title (or subject), weight A on PostgreSQL.
     title_column: str
+    # Whether an entry is only ever searched in its own language (articles are; tickets
+    # are searched in every language of the site).
+    by_language: bool
 
 
 ARTICLES = Corpus(
-    "search_article_fts", "search_articleentry", "translation_id", (10.0, 1.0, 0.5), "title_terms"
+    "search_article_fts",
+    "search_articleentry",
+    "translation_id",
+    (10.0, 1.0, 0.5),
+    "title_terms",
+    by_language=True,
 )
 TICKETS = Corpus(
-    "search_ticket_fts", "search_ticketentry", "ticket_id", (8.0, 0.5, 2.0), "subject_terms"
+    "search_ticket_fts",
+    "search_ticketentry",
+    "ticket_id",
+    (8.0, 0.5, 2.0),
+    "subject_terms",
+    by_language=False,
 )
 
 

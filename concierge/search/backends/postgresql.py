@@ -86,6 +86,10 @@ class PostgreSQLBackend:
             return []
         conditions = ["entry.document @@ matched.query"]
         values: list[object] = list(params)
+        if corpus.by_language:
+            # Only the rows of the languages searched have their tsvector read at all.
+            conditions.append("entry.language = ANY(%s)")
+            values.append([language for language, _ in queries])
         if not is_unrestricted(visible):
             visible_sql, visible_params = visible.values("pk").query.sql_with_params()
             conditions.append(f"entry.{corpus.key} IN ({visible_sql})")
