@@ -5,7 +5,8 @@ An action is a small JSON document, {"type": "set_status", "value": "solved"} or
 `ticket_update`, tags in one `ticket_set_tags`, and each note is one internal note, all
 with no actor: the caller runs them inside `caused_by(...)`, so every audit event names
 the rule. E-mails are rendered now, in each recipient's language, recorded as an audit
-event on the ticket, and handed to the worker when the transaction commits.
+event on the ticket, and queued in the mail outbox with the change; the worker sends
+each once, with retries (concierge.mail.services.outbox).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from concierge.automation.triggers_render import (
     text_to_html,
     validate_placeholders,
 )
+from concierge.mail.models import OutboundKind
+from concierge.mail.services.outbox import automatic_email_queue
 from concierge.people.models import Team, User
 from concierge.people.queries import active_agents
 from concierge.tickets.models import EventKind, Tag, Ticket, TicketEvent
@@ -222,23 +225,24 @@ def _recipients(
     ]
 
 
-def _send_email(ticket: Ticket, outgoing: Outgoing) -> None:
-    from concierge.automation.tasks import send_automation_email
-
+def _send_email(ticket: Ticket, outgoing: Outgoing, *, to_requester: bool) -> None:
+    queued = automatic_email_queue(
+        kind=OutboundKind.AUTOMATION,
+        ticket=ticket,
+        to=outgoing.to,
+        subject=outgoing.subject,
+        body_text=outgoing.body_text,
+        body_html=outgoing.body_html,
+        to_requester=to_requester,
+    )
+    if queued is None:
+        return
     TicketEvent.objects.create(
         ticket=ticket,
         kind=EventKind.EMAIL_SENT,
         field="email",
         after={"label": f"{outgoing.to}: {outgoing.subject}"},
         cause=current_cause(),
-    )
-    transaction.on_commit(
-        lambda: send_automation_email.enqueue(
-            to=outgoing.to,
-            subject=outgoing.subject,
-            body_text=outgoing.body_text,
-            body_html=outgoing.body_html,
-        )
     )
 
 
@@ -330,4 +334,8 @@ def _send_emails(
                 template, ticket, language, message_text=message_text
             )
             if text.strip():
-                _send_email(ticket, Outgoing(address, subject, text, html))
+                _send_email(
+                    ticket,
+                    Outgoing(address, subject, text, html),
+                    to_requester=action["type"] == ActionType.EMAIL_REQUESTER,
+                )

@@ -268,6 +268,8 @@ class EmailTicket(models.Model):
 class OutboundKind(models.TextChoices):
     REPLY = "reply", _("Reply")
     ACKNOWLEDGEMENT = "ack", _("Acknowledgement")
+    AUTOMATION = "rule", _("Trigger or time rule")
+    ESCALATION = "sla", _("SLA escalation")
 
 
 class OutboundStatus(models.TextChoices):

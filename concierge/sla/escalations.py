@@ -22,6 +22,7 @@ from django.utils import timezone
 from concierge.people.models import TeamMembership, User
 from concierge.sla.due_times import next_check, pending_escalations, recompute, save_check_at
 from concierge.sla.models import AgentNotice, SlaEscalation, SlaEscalationRule, SlaTimer
+from concierge.sla.notices import notice_emails_queue
 from concierge.sla.policy_rules import EscalationRuleValue, SlaConfig, current_config
 from concierge.tickets.models import EventKind, Priority, Ticket, TicketEvent
 from concierge.tickets.services import UNSET, caused_by, ticket_update
@@ -192,8 +193,6 @@ def escalate(ticket: Ticket, due: list[Due], *, now: datetime, cache: SweepCache
     """Do what the due rules say, in order: tell people, reassign, raise the priority;
     record each firing and note it on the ticket. Call under the ticket's row lock: all
     of it commits or none, so recording before or after acting is the same."""
-    from concierge.sla.tasks import send_notice_emails
-
     escalations: list[SlaEscalation] = []
     notices: list[AgentNotice] = []
     events: list[TicketEvent] = []
@@ -255,5 +254,4 @@ def escalate(ticket: Ticket, due: list[Due], *, now: datetime, cache: SweepCache
     AgentNotice.objects.bulk_create(notices)  # each takes its escalation's new id
     TicketEvent.objects.bulk_create(events)
     if emailed:
-        ids = [notice.pk for notice in emailed]
-        transaction.on_commit(lambda: send_notice_emails.enqueue(ids))
+        notice_emails_queue(notices=emailed)

@@ -1,4 +1,4 @@
-"""Agents' SLA notices: what each says, and the e-mail copy sent for an escalation.
+"""Agents' SLA notices: what each says, and the e-mail copy queued for an escalation.
 
 A notice stores facts (the target, the share of it passed, its due time) and is put
 into words when read, so every agent reads it in their own language and time zone.
@@ -6,15 +6,17 @@ into words when read, so every agent reads it in their own language and time zon
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from concierge.mail.models import OutboundKind
+from concierge.mail.services.outbox import automatic_email_queue
 from concierge.sla.display import METRIC_NAMES, format_duration
 from concierge.sla.models import AgentNotice
 
@@ -35,10 +37,14 @@ def notice_summary(notice: AgentNotice, now: datetime | None = None) -> str:
     }
 
 
-def notice_emails_send(*, notice_ids: list[int]) -> int:
-    """E-mail each notice to its agent, in the agent's language; returns how many went."""
-    sent = 0
-    notices = AgentNotice.objects.filter(pk__in=notice_ids).select_related("recipient", "ticket")
+def notice_emails_queue(*, notices: Iterable[AgentNotice]) -> int:
+    """Queue an e-mail of each notice to its agent, in the agent's language, in the mail
+    outbox; returns how many were queued.
+
+    Call inside the sweep's transaction: the e-mails leave only if the escalation is
+    recorded, and the worker sends each once, with retries.
+    """
+    queued = 0
     for notice in notices:
         recipient = notice.recipient
         if not recipient.is_active or not recipient.email:
@@ -57,9 +63,14 @@ def notice_emails_send(*, notice_ids: list[int]) -> int:
             subject = render_to_string("sla/emails/escalation-subject.txt", context)
             text = render_to_string("sla/emails/escalation-body.txt", context)
             html = render_to_string("sla/emails/escalation-body.html", context)
-        email = EmailMultiAlternatives(
-            subject=" ".join(subject.split()), body=text, to=[recipient.email]
+        outbound = automatic_email_queue(
+            kind=OutboundKind.ESCALATION,
+            ticket=notice.ticket,
+            to=recipient.email,
+            subject=" ".join(subject.split()),
+            body_text=text,
+            body_html=html,
+            to_requester=False,
         )
-        email.attach_alternative(html, "text/html")
-        sent += email.send()
-    return sent
+        queued += outbound is not None
+    return queued

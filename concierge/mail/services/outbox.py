@@ -33,7 +33,7 @@ from concierge.mail.models import (
     RawMessage,
 )
 from concierge.people.models import Customer
-from concierge.tickets import notifications
+from concierge.tickets import batch, notifications
 from concierge.tickets.models import Message, Ticket
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,11 @@ MAX_BACKOFF_SECONDS = 6 * 3600
 
 
 def our_addresses() -> set[str]:
-    return {addresses.normalize(a) for a in Mailbox.objects.values_list("address", flat=True)}
+    """Our mailboxes' addresses; read once per batch of incoming mail."""
+    return batch.memo(
+        "mail.our_addresses",
+        lambda: {addresses.normalize(a) for a in Mailbox.objects.values_list("address", flat=True)},
+    )
 
 
 def is_our_address(address: str, ours: set[str] | None = None) -> bool:
@@ -114,11 +118,20 @@ def _queue(
     to: list[str],
     cc: list[str],
     headers: dict[str, str],
+    thread: bool = True,
 ) -> OutboundEmail:
-    in_reply_to, references = _thread_ids(ticket)
+    """Store one rendered e-mail; it is sent when the transaction commits.
+
+    `thread`: it answers the customer's thread (In-Reply-To, References) and its own
+    Message-ID is indexed, so an answer to it lands on the ticket. E-mails about the
+    ticket to agents and other people stay out of the thread, so their answers are
+    never taken for the customer's.
+    """
+    in_reply_to, references = _thread_ids(ticket) if thread else ("", [])
     html = next(
         (content for content, mimetype in email.alternatives if mimetype == "text/html"), ""
     )
+    now = timezone.now()  # read at call time, so a test's clock governs when it is due
     outbound = OutboundEmail.objects.create(
         kind=kind,
         ticket=ticket,
@@ -127,7 +140,7 @@ def _queue(
         from_address=_sender(mailbox),
         reply_to=(
             addresses.reply_address(mailbox.address, ticket.number)
-            if mailbox is not None and mailbox.plus_addressing
+            if thread and mailbox is not None and mailbox.plus_addressing
             else ""
         ),
         to=to,
@@ -140,13 +153,16 @@ def _queue(
         headers=headers,
         body_text=email.body,
         body_html=str(html),
+        created_at=now,
+        next_attempt_at=now,
     )
-    MailMessageId.objects.create(
-        message_id=outbound.message_id,
-        ticket=ticket,
-        ticket_message=ticket_message,
-        direction=Direction.OUTBOUND,
-    )
+    if thread:
+        MailMessageId.objects.create(
+            message_id=outbound.message_id,
+            ticket=ticket,
+            ticket_message=ticket_message,
+            direction=Direction.OUTBOUND,
+        )
     transaction.on_commit(lambda pk=outbound.pk: _enqueue_send(pk))
     return outbound
 
@@ -257,6 +273,46 @@ def acknowledgement_queue(
         cc=[],
         # RFC 3834: an automatic answer says so, and asks others not to answer it.
         headers={"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"},
+    )
+
+
+#: RFC 3834: an e-mail a rule wrote says so, and asks mail robots not to answer it.
+AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+
+
+def automatic_email_queue(
+    *,
+    kind: str,
+    ticket: Ticket,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str,
+    to_requester: bool,
+) -> OutboundEmail | None:
+    """Queue an e-mail about a ticket that a trigger, a time rule or an escalation wrote.
+
+    Call inside the transaction of the change that caused it: a rolled-back change
+    sends nothing, and the worker sends the row once, with retries. To the customer it
+    comes from the ticket's mailbox, in their thread, so their answer lands on the
+    ticket; to anybody else it comes from the desk's own address, outside the thread.
+    Nothing is queued to one of our own addresses: the desk would be e-mailing itself.
+    """
+    if not to or is_our_address(to):
+        return None
+    email = EmailMultiAlternatives(subject=subject, body=body_text)
+    if body_html:
+        email.attach_alternative(body_html, "text/html")
+    return _queue(
+        kind=kind,
+        ticket=ticket,
+        ticket_message=None,
+        mailbox=ticket_mailbox(ticket) if to_requester else None,
+        email=email,
+        to=[to],
+        cc=[],
+        headers=dict(AUTOMATIC_HEADERS),
+        thread=to_requester,
     )
 
 

@@ -7,10 +7,16 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import connection
+from django.utils import translation
 
+from concierge.automation.models.triggers import Trigger
+from concierge.mail.models import OutboundEmail, OutboundKind, OutboundStatus
+from concierge.mail.services.outbox import outbox_drain
+from concierge.mail.tests.conftest import Sink, free_port
 from concierge.people.models import Team
 from concierge.sla.escalations import due_ticket_ids, sweep, sweep_ticket
 from concierge.sla.models import AgentNotice, Metric, SlaEscalation, SlaEscalationRule, SlaTimer
+from concierge.sla.notices import notice_summary
 from concierge.sla.services import RuleDraft, escalation_rule_save
 from concierge.sla.tests.conftest import MONDAY_9, make_policy, targets
 from concierge.tickets.models import Channel, EventKind, Priority, Status, Ticket
@@ -257,7 +263,9 @@ def test_an_urgent_ticket_stays_urgent(clock, policy, customer):
     assert fresh(ticket).priority == Priority.URGENT
 
 
-def test_the_notice_is_e_mailed_in_the_agents_language(clock, policy, customer, agent):
+def test_the_notice_is_e_mailed_in_the_agents_language(
+    clock, policy, customer, agent, django_capture_on_commit_callbacks
+):
     agent.language = "fi"
     agent.save(update_fields=["language"])
     rule(percent=100, metric=Metric.FIRST_RESPONSE, notify_assignee=True, send_email=True)
@@ -267,9 +275,7 @@ def test_the_notice_is_e_mailed_in_the_agents_language(clock, policy, customer, 
     ticket = new_ticket(customer, assignee=agent)
     mail.outbox.clear()
 
-    from django.test import TestCase
-
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         sweep(now=clock.set(MONDAY_9 + 61 * MINUTE))
 
     assert len(mail.outbox) == 1
@@ -277,7 +283,85 @@ def test_the_notice_is_e_mailed_in_the_agents_language(clock, policy, customer, 
     assert message.to == [agent.email]
     assert f"#{ticket.number}" in message.subject
     assert f"/tickets/{ticket.number}/" in message.body
+    with translation.override("fi"):
+        assert notice_summary(AgentNotice.objects.get(escalation__rule__send_email=True)) in (
+            message.body
+        )
     assert quiet.escalations.count() == 1
+
+
+def test_the_e_mail_leaves_through_the_outbox_once(
+    clock, policy, customer, agent, django_capture_on_commit_callbacks
+):
+    Trigger.objects.update(is_active=False)  # no acknowledgement of the request here
+    rule(percent=100, metric=Metric.FIRST_RESPONSE, notify_assignee=True, send_email=True)
+    ticket = new_ticket(customer, assignee=agent)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(now=clock.set(MONDAY_9 + 61 * MINUTE))
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(now=clock.set(MONDAY_9 + 90 * MINUTE))
+
+    [outbound] = OutboundEmail.objects.filter(ticket=ticket)
+    assert (outbound.kind, outbound.status) == (OutboundKind.ESCALATION, OutboundStatus.SENT)
+    assert outbound.headers["Auto-Submitted"] == "auto-generated"
+    # An agent's notice stays out of the customer's thread: an answer is never theirs.
+    assert (outbound.in_reply_to, outbound.references) == ("", "")
+    assert outbox_drain() == {}
+    assert len(mail.outbox) == 1
+
+
+def test_a_notice_that_cannot_leave_yet_is_retried_by_the_worker(
+    clock, policy, customer, agent, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = free_port()  # nobody listens: the first attempt fails
+    settings.EMAIL_TIMEOUT = 5
+    Trigger.objects.update(is_active=False)  # no acknowledgement of the request here
+    rule(percent=100, metric=Metric.FIRST_RESPONSE, notify_assignee=True, send_email=True)
+    new_ticket(customer, assignee=agent)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = sweep(now=clock.set(MONDAY_9 + 61 * MINUTE))
+
+    assert result.escalations == 1  # the escalation stands though its e-mail waits
+    outbound = OutboundEmail.objects.get(kind=OutboundKind.ESCALATION)
+    assert (outbound.status, outbound.attempts) == (OutboundStatus.QUEUED, 1)
+    sink = Sink(free_port())
+    settings.EMAIL_PORT = sink.port
+    sink.start()
+    try:
+        clock.set(outbound.next_attempt_at)
+        assert outbox_drain() == {OutboundStatus.SENT: 1}
+        assert outbox_drain() == {}
+    finally:
+        sink.stop()
+    [delivered] = sink.received
+    assert delivered.rcpt_tos == [agent.email]
+
+
+def test_no_e_mail_is_queued_when_the_sweep_of_a_ticket_fails(
+    clock, policy, customer, agent, monkeypatch, django_capture_on_commit_callbacks
+):
+    from concierge.sla import escalations
+
+    Trigger.objects.update(is_active=False)  # no acknowledgement of the request here
+    rule(percent=100, metric=Metric.FIRST_RESPONSE, notify_assignee=True, send_email=True)
+    new_ticket(customer, assignee=agent)
+    queue = escalations.notice_emails_queue
+
+    def queue_then_fail(**kwargs):
+        assert queue(**kwargs) == 1
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(escalations, "notice_emails_queue", queue_then_fail)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        sweep(now=clock.set(MONDAY_9 + 61 * MINUTE))
+
+    assert callbacks == []
+    assert not OutboundEmail.objects.exists()
+    assert not SlaEscalation.objects.exists()
 
 
 def test_a_broken_ticket_does_not_stop_the_sweep(clock, policy, customer, monkeypatch):
