@@ -108,6 +108,19 @@ def article_unindex(*, translation_id: int) -> None:
     article_index(translation_id=translation_id)
 
 
+@transaction.atomic
+def article_entries_drop(*, translation_ids: Iterable[int]) -> int:
+    """Take translations out of the index whatever their status: for an article being
+    deleted, whose published words must leave the vocabulary with it."""
+    entries = list(
+        ArticleEntry.objects.select_for_update().filter(translation_id__in=list(translation_ids))
+    )
+    for entry in entries:
+        _remove_from_vocabulary(entry)
+    ArticleEntry.objects.filter(pk__in=[entry.pk for entry in entries]).delete()
+    return len(entries)
+
+
 def articles_reindex(*, batch_size: int = 500) -> int:
     """Rebuild every article entry and the vocabulary from scratch; returns the count."""
     from concierge.helpcenter.models import ArticleTranslation, Status
