@@ -13,8 +13,10 @@ Available means online in the top bar, within their own working hours when they 
 calendar, an agent who may reply (not a light agent), and under the team's cap of open
 tickets. A ticket no agent can take waits in its team's queue; the scheduler offers
 waiting tickets again every ROUTING_QUEUE_INTERVAL_SECONDS, and an agent coming online
-gets them at once. Every change goes through the ticket services in `caused_by`, so the
-audit trail names the routing rule or "Routing".
+gets them at once. A team can ask for the tickets of an agent who goes away, or whose
+working hours end, to go back to its queue and on to another available agent. Every
+change goes through the ticket services in `caused_by`, so the audit trail names the
+routing rule or "Routing".
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from concierge.automation.triggers_conditions import (
 from concierge.people.models import Role, Team, User
 from concierge.sla import business_time
 from concierge.sla.calendar import CalendarError
+from concierge.tickets import batch
 from concierge.tickets.models import EventKind, Status, Ticket, TicketEvent
 from concierge.tickets.services import caused_by, ticket_update
 
@@ -56,10 +59,18 @@ QUEUE_BATCH = 200
 # --- which team --------------------------------------------------------------------------
 
 
+def active_routing_rules() -> list[RoutingRule]:
+    """In their order; read once per batch of incoming mail (concierge.tickets.batch)."""
+    return batch.memo(
+        "automation.routing_rules",
+        lambda: list(RoutingRule.objects.filter(is_active=True).select_related("team")),
+    )
+
+
 def team_for(ticket: Ticket, message_text: str, now: dt.datetime) -> RoutingRule | None:
     """The first active routing rule whose conditions hold for the ticket."""
     facts = Facts(ticket=ticket, at=now, message_text=message_text, calendars=CalendarCache())
-    for rule in RoutingRule.objects.filter(is_active=True).select_related("team"):
+    for rule in active_routing_rules():
         if conditions_hold(rule.conditions_all, rule.conditions_any, facts):
             return rule
     return None
@@ -179,7 +190,7 @@ def route(events: Sequence[TicketEvent]) -> None:
         moved = any(e.kind == EventKind.FIELD_CHANGED and e.field == "team" for e in ticket_events)
         if created is None and not moved:
             continue
-        ticket = ticket_for_rules(ticket_pk)
+        ticket = ticket_for_rules(ticket_pk, active_routing_rules())
         if ticket.is_resolved or ticket.merged_into_id:
             continue
         now = timezone.now()
@@ -222,8 +233,44 @@ def assign_waiting(teams: Iterable[int] | None = None, now: dt.datetime | None =
 
 
 def routing_queue_run(now: dt.datetime) -> str:
-    """The scheduler's job: waiting tickets find agents who came on shift or freed up."""
-    return f"assigned {assign_waiting(now=now)} ticket(s)"
+    """The scheduler's job: agents whose working hours ended give their tickets back, then
+    waiting tickets find agents who came on shift or freed up."""
+    returned = off_shift_tickets_return(now)
+    assigned = assign_waiting(now=now)
+    return f"returned {returned} ticket(s), assigned {assigned} ticket(s)"
+
+
+def tickets_return(*, agent: User, now: dt.datetime, reason: str) -> int:
+    """Give the agent's new and open tickets of the teams that ask for it back to the team,
+    and on to another available agent; returns how many went back.
+
+    Each ticket is read again under its lock, so one the agent handed on (or solved) in
+    the meantime is left alone. The audit trail names `reason`.
+    """
+    returning = TeamRouting.objects.filter(
+        team_id__in=agent.teams.values("pk"), return_when_away=True
+    )
+    tickets = Ticket.objects.filter(
+        assignee=agent,
+        team_id__in=returning.values("team_id"),
+        status__in=WORKING_STATUSES,
+        merged_into__isnull=True,
+    ).order_by("created_at", "pk")
+    returned = 0
+    for pk in list(tickets.values_list("pk", flat=True)):
+        with transaction.atomic():
+            ticket = (
+                Ticket.objects.select_for_update()
+                .filter(pk=pk, assignee=agent, status__in=WORKING_STATUSES)
+                .first()
+            )
+            if ticket is None:
+                continue
+            with caused_by("routing", ROUTING_CAUSE, reason):
+                ticket = ticket_update(ticket=ticket, actor=None, assignee=None)
+            returned += 1
+        assign_agent(ticket, now)
+    return returned
 
 
 def agent_set_presence(*, agent: User, presence: str) -> AgentAvailability:
@@ -243,21 +290,60 @@ def agent_set_presence(*, agent: User, presence: str) -> AgentAvailability:
         availability.save(update_fields=["presence", "changed_at"])
     if not changed:
         return availability
-    teams = list(agent.teams.values_list("pk", flat=True))
     if presence == Presence.AWAY:
-        returning = TeamRouting.objects.filter(team_id__in=teams, return_when_away=True)
-        tickets = Ticket.objects.filter(
-            assignee=agent,
-            team_id__in=returning.values("team_id"),
-            status__in=WORKING_STATUSES,
-        ).order_by("created_at", "pk")
-        for ticket in tickets:
-            with caused_by("routing", ROUTING_CAUSE, _("Routing: the agent went away")):
-                ticket = ticket_update(ticket=ticket, actor=None, assignee=None)
-            assign_agent(ticket, now)
+        tickets_return(agent=agent, now=now, reason=_("Routing: the agent went away"))
     else:
-        assign_waiting(teams, now)
+        assign_waiting(list(agent.teams.values_list("pk", flat=True)), now)
     return availability
+
+
+def _calendars_open(calendar_ids: Iterable[int], now: dt.datetime) -> dict[int, bool]:
+    """Whether each calendar is open at `now` (three queries for all of them).
+
+    A calendar whose stored rules are broken counts as open, as it does for availability:
+    the agent's own status decides.
+    """
+    from concierge.sla.queries import calendar_value, calendars_with_rules
+
+    open_now: dict[int, bool] = {}
+    for stored in calendars_with_rules().filter(pk__in=list(set(calendar_ids))):
+        try:
+            open_now[stored.pk] = business_time.is_open(calendar_value(stored), now)
+        except (CalendarError, ValueError):
+            open_now[stored.pk] = True
+    return open_now
+
+
+def off_shift_tickets_return(now: dt.datetime) -> int:
+    """Agents whose own working hours have ended give their tickets back, once per shift.
+
+    `off_shift_since` marks that the end of the current shift was handled: an agent who
+    stays online after hours and takes a ticket keeps it, and the mark is cleared when
+    their next shift begins. Agents who were away when their hours ended handed their
+    tickets back when they went away (if the team asks for it), so only the mark is set.
+    Returns how many tickets went back.
+    """
+    rows = list(
+        AgentAvailability.objects.filter(calendar__isnull=False, agent__is_active=True)
+        .select_related("agent")
+        .order_by("pk")
+    )
+    open_now = _calendars_open((row.calendar_id for row in rows), now)
+    returned = 0
+    for row in rows:
+        if open_now.get(row.calendar_id, True):
+            if row.off_shift_since is not None:
+                AgentAvailability.objects.filter(pk=row.pk).update(off_shift_since=None)
+            continue
+        # Claimed with a conditional update: two workers never return one shift twice.
+        claimed = AgentAvailability.objects.filter(pk=row.pk, off_shift_since__isnull=True).update(
+            off_shift_since=now
+        )
+        if claimed and row.presence == Presence.ONLINE:
+            returned += tickets_return(
+                agent=row.agent, now=now, reason=_("Routing: the agent's working hours ended")
+            )
+    return returned
 
 
 def availability_of(agent: User) -> AgentAvailability | None:

@@ -67,7 +67,12 @@ class TeamRoutingForm(forms.Form):
         help_text=gettext_lazy("Empty: no limit."),
     )
     return_when_away = forms.BooleanField(
-        label=gettext_lazy("Give an agent's tickets back when they go away"), required=False
+        label=gettext_lazy("Give an agent's tickets back when they go away"),
+        help_text=gettext_lazy(
+            "Also when their own working hours end. Their new and open tickets go back to "
+            "the team's queue and on to another available agent."
+        ),
+        required=False,
     )
 
 

@@ -63,8 +63,8 @@ class TeamRouting(models.Model):
         _("return tickets when the agent goes away"),
         default=False,
         help_text=_(
-            "When an agent sets themselves away, their new and open tickets of this team go "
-            "back to the team and on to another available agent."
+            "When an agent sets themselves away or their working hours end, their new and "
+            "open tickets of this team go back to the team and on to another available agent."
         ),
     )
     # Round-robin: the agent who got the last ticket; the next one goes to the one after.
@@ -105,6 +105,9 @@ class AgentAvailability(models.Model):
         verbose_name=_("working hours"),
     )
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+    # Set when the end of the agent's shift was handled (their tickets went back), cleared
+    # when the next shift begins: tickets taken after hours stay with the agent.
+    off_shift_since = models.DateTimeField(_("working hours ended"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("agent availability")
