@@ -32,3 +32,16 @@ def envint(name: str, default: int) -> int:
 
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
+
+
+def envprefixed(prefix: str) -> dict[str, str]:
+    """Every variable named PREFIX<NAME> as {NAME: value}; PREFIX<NAME>_FILE is read too."""
+    values: dict[str, str] = {}
+    for key in sorted(os.environ):
+        if not key.startswith(prefix) or key == prefix:
+            continue
+        name = key[len(prefix) :]
+        if name.endswith("_FILE"):
+            name = name[: -len("_FILE")]
+        values[name] = envstr(prefix + name)
+    return values

@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from concierge.env import envbool, envint, envlist, envstr
+from concierge.env import envbool, envint, envlist, envprefixed, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("CONCIERGE_VAR_DIR", str(BASE_DIR / "var")))
@@ -213,6 +213,13 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Concierge <support@localhost>")
+# django-anymail, for providers' inbound webhooks (and EMAIL_BACKEND=anymail.backends.…):
+# every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"], e.g. ANYMAIL_WEBHOOK_SECRET
+# ("user:password", several separated by commas while rotating) or
+# ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY. docs/channels.md lists them per provider.
+ANYMAIL: dict[str, object] = dict(envprefixed("ANYMAIL_"))
+if ANYMAIL.get("WEBHOOK_SECRET"):
+    ANYMAIL["WEBHOOK_SECRET"] = envlist("ANYMAIL_WEBHOOK_SECRET")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MAGIC_LINK_MAX_AGE_SECONDS = envint("MAGIC_LINK_MAX_AGE_SECONDS", 30 * 60)
 

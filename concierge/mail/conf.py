@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from concierge.env import envbool, envint, envstr
+from concierge.env import envbool, envint, envlist, envstr
 
 
 def _setting(name: str, default: object) -> object:
@@ -68,3 +68,21 @@ def smtpd_host() -> str:
 
 def smtpd_port() -> int:
     return int(_setting("MAIL_SMTPD_PORT", envint("MAIL_SMTPD_PORT", 2525)))
+
+
+def webhook_providers() -> list[str]:
+    """The providers whose inbound webhook (/mail/inbound/<provider>/) is switched on."""
+    value = _setting("MAIL_WEBHOOK_PROVIDERS", None)
+    if value is None:
+        return [p.lower() for p in envlist("MAIL_WEBHOOK_PROVIDERS")]
+    return [str(p).lower() for p in value]  # type: ignore[attr-defined]
+
+
+def webhook_rate() -> str:
+    """Posts one address may make to the inbound webhooks (django-ratelimit's notation)."""
+    return str(_setting("MAIL_WEBHOOK_RATE", envstr("MAIL_WEBHOOK_RATE", "600/m")))
+
+
+def agent_note_keyword() -> str:
+    """An agent's e-mailed answer starting with this becomes an internal note."""
+    return str(_setting("MAIL_AGENT_NOTE_KEYWORD", envstr("MAIL_AGENT_NOTE_KEYWORD", "#note")))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from concierge.mail.views import messages, settings
+from concierge.mail.views import messages, settings, webhooks
 
 app_name = "mail"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("settings/mail/failed/", settings.failed_list, name="failed"),
     path("settings/mail/raw/<int:pk>/", settings.raw_view, name="raw"),
     path("settings/mail/raw/<int:pk>/reprocess/", settings.raw_reprocess, name="reprocess"),
+    path("mail/inbound/<slug:provider>/", webhooks.inbound, name="webhook_inbound"),
     path(
         "tickets/<int:number>/messages/<int:pk>/original/",
         messages.message_original,
