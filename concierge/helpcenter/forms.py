@@ -92,6 +92,13 @@ class ArticleSettingsForm(HelpForm):
     related = forms.ModelMultipleChoiceField(
         label=_("Related articles"), queryset=Article.objects.none(), required=False
     )
+    position = forms.IntegerField(
+        label=_("Position in its section"),
+        required=False,
+        min_value=0,
+        max_value=2_000_000_000,
+        help_text=_("Lower numbers come first; empty keeps its place."),
+    )
 
     def __init__(self, *args: Any, article: Article, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,7 +147,13 @@ class TitlesForm(HelpForm):
     """A category's or section's title in each language of the site."""
 
     slug = forms.SlugField(label=_("Address (slug)"), max_length=120, allow_unicode=True)
-    position = forms.IntegerField(label=_("Position"), min_value=0, initial=0)
+    position = forms.IntegerField(
+        label=_("Position"),
+        min_value=0,
+        max_value=2_000_000_000,
+        initial=0,
+        help_text=_("Lower numbers come first."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

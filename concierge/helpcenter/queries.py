@@ -264,9 +264,15 @@ def recent_feedback(translation: ArticleTranslation, limit: int = 20) -> list[Ar
     return list(translation.feedback.all()[:limit])
 
 
-def sections_for_authors() -> QuerySet[Section]:
-    return Section.objects.select_related("category").order_by(
-        "category__position", "category_id", "position", "id"
+def structure_for_authors() -> list[Category]:
+    """Every category in order, each with its sections (`ordered_sections`, each with its
+    `article_count`), for the page where admins arrange them: three queries in all."""
+    sections = Section.objects.annotate(article_count=Count("articles")).order_by("position", "id")
+    return list(
+        # Meta.ordering does not apply to a query with GROUP BY: the order is said here.
+        Category.objects.annotate(section_count=Count("sections"))
+        .order_by("position", "id")
+        .prefetch_related(Prefetch("sections", queryset=sections, to_attr="ordered_sections"))
     )
 
 

@@ -39,12 +39,17 @@ from concierge.helpcenter.queries import can_author, can_publish
 from concierge.people.models import Organization, User
 from concierge.search.analysis import base_language
 from concierge.search.conf import deflection_window_minutes
-from concierge.search.services import article_index
+from concierge.search.services import article_entries_drop, article_index
 from concierge.tickets.attachments import clean_filename, guess_content_type, validate_uploads
 
 
 class NotAllowedError(Exception):
     """The actor's role does not allow this change."""
+
+
+class NotEmptyError(Exception):
+    """A category that holds sections, or a section that holds articles, stays: deleting
+    it would take the articles with it (or leave them nowhere)."""
 
 
 class StaleArticleError(Exception):
@@ -121,6 +126,31 @@ def section_save(
     section.position = position
     section.save()
     return section
+
+
+@transaction.atomic
+def category_delete(*, actor: User, category: Category) -> None:
+    """Delete an empty category; one that still holds sections is refused."""
+    _require_publisher(actor)
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    if category.sections.exists():
+        raise NotEmptyError(_("This category still holds sections: move or delete them first."))
+    category.delete()
+
+
+@transaction.atomic
+def section_delete(*, actor: User, section: Section) -> None:
+    """Delete an empty section; one that still holds articles is refused."""
+    _require_publisher(actor)
+    section = Section.objects.select_for_update().get(pk=section.pk)
+    if section.articles.exists():
+        raise NotEmptyError(
+            _(
+                "This section still holds articles: move them to another section or delete "
+                "them first."
+            )
+        )
+    section.delete()
 
 
 # --- articles ------------------------------------------------------------------------------
@@ -282,8 +312,10 @@ def article_update_settings(
     organizations: Iterable[Organization],
     owner: User | None,
     related: Iterable[Article],
+    position: int | None = None,
 ) -> Article:
-    """Where the article lives, who may read it, who owns it, what it relates to."""
+    """Where the article lives (and its place in its section: `position`, unchanged when
+    None), who may read it, who owns it, what it relates to."""
     _require_author(actor)
     organizations = list(organizations)
     if visibility != article.visibility or set(organizations) != set(article.organizations.all()):
@@ -293,7 +325,9 @@ def article_update_settings(
     article.section = section
     article.visibility = visibility
     article.owner = owner
-    article.save(update_fields=["section", "visibility", "owner"])
+    if position is not None:
+        article.position = position
+    article.save(update_fields=["section", "visibility", "owner", "position"])
     article.organizations.set(organizations)
     article.related.set([other for other in related if other.pk != article.pk])
     _reindex(article)
@@ -303,9 +337,12 @@ def article_update_settings(
 @transaction.atomic
 def article_delete(*, actor: User, article: Article) -> None:
     _require_publisher(actor)
-    for attachment in article.attachments.all():
-        attachment.file.delete(save=False)
+    # Its words leave the search vocabulary too, so completions never offer them again.
+    article_entries_drop(translation_ids=article.translations.values_list("pk", flat=True))
+    files = [attachment.file for attachment in article.attachments.all()]
     article.delete()
+    # Files go once the rows are surely gone: a rolled-back delete keeps its files.
+    transaction.on_commit(lambda: [file.delete(save=False) for file in files])
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from concierge.helpcenter.views import authoring, portal, team
+from concierge.helpcenter.views import authoring, composer, portal, structure, team
 
 app_name = "helpcenter"
 
@@ -21,7 +21,21 @@ urlpatterns = [
     path("manage/new/", authoring.new, name="new"),
     path("manage/preview/", authoring.preview, name="preview"),
     path("manage/insights/", team.insights, name="insights"),
+    path("manage/composer/<int:number>/", composer.composer_search, name="composer_search"),
     path("manage/structure/", team.structure, name="structure"),
+    path("manage/structure/categories/<int:pk>/", structure.category_edit, name="category_edit"),
+    path(
+        "manage/structure/categories/<int:pk>/delete/",
+        structure.category_remove,
+        name="category_delete",
+    ),
+    path("manage/structure/sections/<int:pk>/", structure.section_edit, name="section_edit"),
+    path(
+        "manage/structure/sections/<int:pk>/delete/",
+        structure.section_remove,
+        name="section_delete",
+    ),
+    path("manage/<int:pk>/delete/", structure.article_remove, name="article_delete"),
     path("manage/<int:pk>/settings/", authoring.article_settings, name="settings"),
     path("manage/<int:pk>/<str:language>/", authoring.edit, name="edit"),
     path("manage/<int:pk>/<str:language>/status/", authoring.status, name="status"),

@@ -229,6 +229,7 @@ def article_settings(request: HttpRequest, pk: int) -> HttpResponse:
             "organizations": list(article.organizations.all()),
             "owner": article.owner,
             "related": list(article.related.all()),
+            "position": article.position,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -242,6 +243,7 @@ def article_settings(request: HttpRequest, pk: int) -> HttpResponse:
                 organizations=data["organizations"],
                 owner=data["owner"],
                 related=data["related"],
+                position=data["position"],
             )
         except NotAllowedError as error:
             form.add_error("visibility", str(error))

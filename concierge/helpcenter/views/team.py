@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from concierge.helpcenter.forms import SectionForm, TitlesForm, language_choices
 from concierge.helpcenter.models import Category
-from concierge.helpcenter.queries import can_publish, sections_for_authors
+from concierge.helpcenter.queries import can_publish, structure_for_authors
 from concierge.helpcenter.services import category_save, deflections_decide_due, section_save
 from concierge.people.queries import admin_or_404
 from concierge.search import reports
@@ -96,8 +96,7 @@ def structure(request: HttpRequest) -> HttpResponse:
         request,
         "helpcenter/structure.html",
         {
-            "sections": sections_for_authors(),
-            "categories": Category.objects.all(),
+            "categories": structure_for_authors(),
             "category_form": category_form,
             "section_form": section_form,
             "can_publish": can_publish(request.user),
