@@ -1,4 +1,6 @@
-"""Quick search from the top bar: a ticket number jumps straight to the ticket."""
+"""Ticket search for agents (the top bar's box): ranked by the search engine, narrowed by
+the inbox's filters, limited to the tickets this agent may open, with the matching words
+highlighted. A ticket number jumps straight to the ticket."""
 
 from __future__ import annotations
 
@@ -7,20 +9,40 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from concierge.tickets.queries import quick_search
+from concierge.people.models import Team
+from concierge.people.queries import active_agents
+from concierge.search.parsing import MAX_QUERY_LENGTH
+from concierge.search.queries import search_tickets
+from concierge.tickets.forms import InboxFilterForm
 from concierge.tickets.views.access import agent_required
 
-MAX_QUERY_LENGTH = 200
+RESULTS = 50
 
 
 @agent_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    results = quick_search(request.user, query) if query else []
+    filter_form = InboxFilterForm(
+        request.GET, agents=list(active_agents()), teams=list(Team.objects.all())
+    )
+    # Results come in order of relevance: the inbox's sort has no place here.
+    del filter_form.fields["sort"]
+    filter_form.is_valid()
+    filters = filter_form.chosen_filters()
+    hits = search_tickets(request.user, query, filters=filters, limit=RESULTS) if query else []
     number = query.lstrip("#")
-    if number.isdigit() and len(results) == 1 and results[0].number == int(number):
-        return redirect("tickets:detail", number=results[0].number)
+    if (
+        number.isascii()
+        and number.isdigit()
+        and len(hits) == 1
+        and hits[0].ticket.number == int(number)
+    ):
+        return redirect("tickets:detail", number=hits[0].ticket.number)
     # A requester without a name is shown by e-mail address: read them all at once.
-    prefetch_related_objects(results, "requester__identities")
-    return render(request, "tickets/search.html", {"query": query, "results": results})
+    prefetch_related_objects([hit.ticket for hit in hits], "requester__identities")
+    return render(
+        request,
+        "tickets/search.html",
+        {"query": query, "hits": hits, "filter_form": filter_form, "filtered": bool(filters)},
+    )
