@@ -23,6 +23,7 @@ from concierge.people.models import Customer, User
 from concierge.system.demo.people import DemoCustomer, DemoPeople, StaffMember, load_people
 from concierge.system.demo.plan import TicketPlan, plan_tickets
 from concierge.system.demo.scenarios import fill
+from concierge.system.demo.service_levels import load_service_levels
 from concierge.tickets.models import (
     Channel,
     Message,
@@ -289,6 +290,7 @@ def load_demo(*, seed: int = SEED) -> DemoSummary:
         replay = Replay(people, rng, started)
         plans = plan_tickets(people, replay, rng, now=started - dt.timedelta(minutes=5))
         replay.run()
+        load_service_levels(teams=people.teams, now=started)
         _backdate_people(people, started, people_rng)
     tickets = [p.ticket for p in plans if p.ticket is not None]
     return DemoSummary(

@@ -24,10 +24,12 @@ from concierge.people.models import (
     TicketVisibility,
     User,
 )
+from concierge.sla.models import BusinessCalendar, SlaEscalationRule, SlaPolicy, SlaTimer
 from concierge.system.demo import load_demo
 from concierge.system.demo.people import PACKS
 from concierge.system.demo.scenarios import SCENARIOS, Person, fill, mailbox_name
 from concierge.tickets.models import (
+    UNRESOLVED_STATUSES,
     Channel,
     EventKind,
     Message,
@@ -228,6 +230,28 @@ def test_nothing_of_the_replayed_history_waits_in_the_outbox(desk):
     assert not OutboundEmail.objects.exclude(status=OutboundStatus.SENT).exists()
     for email in OutboundEmail.objects.select_related("ticket"):
         assert email.sent_at >= email.ticket.created_at
+
+
+def test_open_tickets_have_due_times_from_office_calendars_and_policies(desk):
+    calendars = set(BusinessCalendar.objects.values_list("name", flat=True))
+    assert {"Helsinki office", "Istanbul office"} <= calendars
+    policies = list(SlaPolicy.objects.order_by("position").values_list("name", flat=True))
+    assert policies == [
+        "Premium and enterprise plans",
+        "Billing (Istanbul office hours)",
+        "Standard (Helsinki office hours)",
+    ]
+    unresolved = Ticket.objects.filter(status__in=UNRESOLVED_STATUSES)
+    running = unresolved.exclude(status__in=(Status.PENDING, Status.ON_HOLD))
+    # Every clock that runs has a due time, so the inbox shows a badge on each.
+    assert running.exists()
+    assert not running.filter(sla_next_due_at__isnull=True).exists()
+    assert running.filter(sla_next_due_at__lt=timezone.now()).exists()  # "breached ... ago"
+    assert running.filter(sla_next_due_at__gt=timezone.now()).exists()  # "due in ..."
+    # Waiting for the customer stops the clocks.
+    assert not unresolved.filter(status=Status.PENDING, sla_paused_at__isnull=True).exists()
+    assert SlaTimer.objects.filter(business_hours=True).exists()
+    assert SlaEscalationRule.objects.filter(send_email=True).count() == 0  # nobody e-mailed
 
 
 def test_loading_twice_changes_nothing(desk):
