@@ -269,13 +269,25 @@ def test_merging_a_duplicate_is_not_blocked(return_ticket, agent, customer):
     assert return_ticket.status == Status.CLOSED
 
 
-def test_a_bulk_solve_stops_at_the_blocked_ticket(return_ticket, agent, customer):
+def test_a_bulk_solve_skips_the_blocked_ticket_and_solves_the_rest(return_ticket, agent, customer):
     from concierge.tickets.models import Channel
     from concierge.tickets.services import ticket_create
 
-    plain = ticket_create(requester=customer, subject="Other", body_text="x", channel=Channel.WEB)
-    with pytest.raises(SolveBlockedError):
-        ticket_bulk_update(tickets=[plain, return_ticket], actor=agent, status=Status.SOLVED)
-    plain.refresh_from_db()
+    first = ticket_create(requester=customer, subject="Other", body_text="x", channel=Channel.WEB)
+    last = ticket_create(requester=customer, subject="Third", body_text="x", channel=Channel.WEB)
+
+    result = ticket_bulk_update(
+        tickets=[first, return_ticket, last], actor=agent, status=Status.SOLVED, priority=3
+    )
+
+    assert result.changed == 2
+    [(blocked, reason)] = result.blocked
+    assert blocked == return_ticket
+    assert f"before solving ticket #{return_ticket.number}" in reason
+    for ticket in (first, last):
+        ticket.refresh_from_db()
+        assert (ticket.status, ticket.priority) == (Status.SOLVED, 3)
+    # The blocked ticket is left whole: none of the other changes either.
     return_ticket.refresh_from_db()
-    assert (plain.status, return_ticket.status) == (Status.SOLVED, Status.NEW)
+    assert (return_ticket.status, return_ticket.priority) == (Status.NEW, 2)
+    assert not TicketEvent.objects.filter(ticket=return_ticket, field="priority").exists()

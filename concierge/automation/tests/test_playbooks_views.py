@@ -203,13 +203,63 @@ def test_the_properties_panel_says_why_it_cannot_solve(login, agent, return_tick
     assert return_ticket.status == Status.NEW
 
 
-def test_a_bulk_solve_names_the_ticket_that_stopped(login, agent, return_ticket):
+def test_a_bulk_solve_solves_the_rest_and_names_the_tickets_left_and_why(
+    login, agent, customer, returns, return_ticket
+):
+    from concierge.tickets.models import Channel
+    from concierge.tickets.services import ticket_create
+
+    team = return_ticket.team
+    plain = ticket_create(
+        requester=customer, subject="Other", body_text="x", channel=Channel.WEB, team=team
+    )
+    second = ticket_create(
+        requester=customer, subject="Return", body_text="x", channel=Channel.WEB, team=team
+    )
+    ticket_set_tags(ticket=second, actor=agent, add=["return"])
+    response = login(agent).post(
+        reverse("tickets:bulk"),
+        {
+            "action": "update",
+            "tickets": [return_ticket.pk, plain.pk, second.pk],
+            "status": "solved",
+            "add_tags": "done",
+        },
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "Updated 1 ticket." in html
+    assert (
+        f"2 tickets were left unchanged because they may not be solved yet: "
+        f"#{return_ticket.number}, #{second.number}."
+    ) in html
+    for left in (return_ticket, second):
+        assert (
+            f"Finish the procedure “Return request” before solving ticket #{left.number}: "
+            "2 steps are not done."
+        ) in html
+        left.refresh_from_db()
+        assert left.status == Status.NEW
+        assert "done" not in set(left.tags.values_list("name", flat=True))  # left whole
+    plain.refresh_from_db()
+    assert plain.status == Status.SOLVED
+
+
+def test_a_bulk_solve_of_only_blocked_tickets_reports_no_update(login, agent, return_ticket):
     response = login(agent).post(
         reverse("tickets:bulk"),
         {"action": "update", "tickets": [return_ticket.pk], "status": "solved"},
         follow=True,
     )
-    assert f"before solving ticket #{return_ticket.number}" in response.content.decode()
+
+    html = response.content.decode()
+    assert "flash-success" not in html  # no "Updated 0 tickets."
+    assert (
+        f"1 ticket was left unchanged because it may not be solved yet: #{return_ticket.number}."
+        in html
+    )
+    assert f"before solving ticket #{return_ticket.number}" in html
     return_ticket.refresh_from_db()
     assert return_ticket.status == Status.NEW
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +29,7 @@ from concierge.tickets.services._common import (
     _system_message,
     _touch,
 )
-from concierge.tickets.services.fields import ticket_set_tags, ticket_update
+from concierge.tickets.services.fields import SolveBlockedError, ticket_set_tags, ticket_update
 
 # --- merge and split -------------------------------------------------------------------------
 
@@ -149,6 +150,15 @@ def message_split(*, message: Message, actor: User) -> Ticket:
 # --- bulk ----------------------------------------------------------------------------------------
 
 
+@dataclass
+class BulkResult:
+    """What a bulk change did: how many tickets changed, and those left as they were."""
+
+    changed: int = 0
+    # (ticket, why): tickets that may not be solved yet (a required procedure is unfinished).
+    blocked: list[tuple[Ticket, str]] = field(default_factory=list)
+
+
 def ticket_bulk_update(
     *,
     tickets: Sequence[Ticket],
@@ -158,21 +168,33 @@ def ticket_bulk_update(
     assignee: User | None = UNSET,
     team: Team | None = UNSET,
     add_tags: Iterable[str] = (),
-) -> int:
-    """Apply the same change to many tickets; each gets its own audit events."""
+) -> BulkResult:
+    """Apply the same change to many tickets; each gets its own audit events.
+
+    Each ticket changes whole or not at all. One that may not be solved yet is left as
+    it was and reported in `blocked`, and the others still change; any other refusal
+    (the actor's role) stops the whole change.
+    """
     add_tags = list(add_tags)
+    result = BulkResult()
     for ticket in tickets:
-        ticket_update(
-            ticket=ticket,
-            actor=actor,
-            status=status,
-            priority=priority,
-            assignee=assignee,
-            team=team,
-        )
-        if add_tags:
-            ticket_set_tags(ticket=ticket, actor=actor, add=add_tags)
-    return len(tickets)
+        try:
+            with transaction.atomic():
+                ticket_update(
+                    ticket=ticket,
+                    actor=actor,
+                    status=status,
+                    priority=priority,
+                    assignee=assignee,
+                    team=team,
+                )
+                if add_tags:
+                    ticket_set_tags(ticket=ticket, actor=actor, add=add_tags)
+        except SolveBlockedError as error:
+            result.blocked.append((ticket, str(error)))
+            continue
+        result.changed += 1
+    return result
 
 
 def ticket_bulk_merge(*, tickets: Sequence[Ticket], target: Ticket, actor: User) -> Ticket:

@@ -710,11 +710,11 @@ def test_only_customer_messages_can_be_split_out(ticket, agent, internal):
 def test_bulk_update_writes_events_for_every_ticket(customer, agent):
     tickets = [new_ticket(customer) for _ in range(3)]
 
-    count = ticket_bulk_update(
+    result = ticket_bulk_update(
         tickets=tickets, actor=agent, status=Status.PENDING, assignee=agent, add_tags=["Batch"]
     )
 
-    assert count == 3
+    assert (result.changed, result.blocked) == (3, [])
     for ticket in tickets:
         ticket.refresh_from_db()
         assert (ticket.status, ticket.assignee) == (Status.PENDING, agent)

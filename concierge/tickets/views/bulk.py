@@ -18,7 +18,6 @@ from concierge.tickets.models import Ticket
 from concierge.tickets.queries import ticket_for_user, tickets_visible_to
 from concierge.tickets.services import (
     NotAllowedError,
-    SolveBlockedError,
     ticket_bulk_merge,
     ticket_bulk_update,
 )
@@ -71,18 +70,39 @@ def bulk_update(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["action"] == BulkForm.ACTION_MERGE:
             _merge(request, form, tickets)
         else:
-            changed = ticket_bulk_update(tickets=tickets, actor=user, **form.changes())
-            messages.success(
-                request,
-                ngettext("Updated %(count)d ticket.", "Updated %(count)d tickets.", changed)
-                % {"count": changed},
-            )
-    except SolveBlockedError as error:
-        # The tickets before this one were changed; the message names the one that stopped.
-        messages.error(request, str(error))
+            result = ticket_bulk_update(tickets=tickets, actor=user, **form.changes())
+            if result.changed:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Updated %(count)d ticket.", "Updated %(count)d tickets.", result.changed
+                    )
+                    % {"count": result.changed},
+                )
+            if result.blocked:
+                _report_blocked(request, result.blocked)
     except NotAllowedError as error:
         return refuse(request, str(error))
     return redirect(back)
+
+
+def _report_blocked(request: HttpRequest, blocked: list[tuple[Ticket, str]]) -> None:
+    """Name the tickets left as they were, and why (each reason names its ticket)."""
+    messages.warning(
+        request,
+        ngettext(
+            "%(count)d ticket was left unchanged because it may not be solved yet: "
+            "%(numbers)s. %(reasons)s",
+            "%(count)d tickets were left unchanged because they may not be solved yet: "
+            "%(numbers)s. %(reasons)s",
+            len(blocked),
+        )
+        % {
+            "count": len(blocked),
+            "numbers": ", ".join(f"#{ticket.number}" for ticket, _reason in blocked),
+            "reasons": " ".join(reason for _ticket, reason in blocked),
+        },
+    )
 
 
 def _merge(request: HttpRequest, form: BulkForm, tickets: list[Ticket]) -> None:
