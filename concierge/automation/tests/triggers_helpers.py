@@ -66,6 +66,10 @@ def ensure_shipped_defaults() -> None:
         import_module("concierge.automation.migrations.0003_default_triggers").create_defaults(
             apps, None
         )
+    if not Trigger.objects.filter(name="Tell an agent a ticket was assigned to them").exists():
+        import_module(
+            "concierge.automation.migrations.0008_default_assigned_trigger"
+        ).create_defaults(apps, None)
     if not TimeRule.objects.filter(name="Close 4 days after solving").exists():
         import_module("concierge.automation.migrations.0005_default_time_rules").create_defaults(
             apps, None

@@ -34,7 +34,7 @@ from concierge.mail.models import (
     RawMessage,
     RawStatus,
 )
-from concierge.mail.services import outbox, threading
+from concierge.mail.services import agent_replies, outbox, threading
 from concierge.people.models import Customer
 from concierge.people.services import customer_find_or_create_by_email
 from concierge.tickets.attachments import (
@@ -311,11 +311,21 @@ def _process_locked(raw: RawMessage, *, acknowledge: bool) -> IngestResult:
         return IngestResult(raw.pk, IngestAction.DUPLICATE, number, parsed=parsed)
     ours = outbox.our_addresses()
     reason = _ignore_reason(raw, parsed, addresses.normalize(parsed.from_.address), ours)
+    # An agent answering the desk's e-mail about a ticket takes the agent's path.
+    answer = None if reason else agent_replies.answer_key(parsed, envelope_to=raw.envelope_to)
+    if answer is not None:
+        reason = agent_replies.ignore_reason(parsed)
     if reason:
         raw.status, raw.action, raw.error = RawStatus.IGNORED, IngestAction.IGNORED, reason
         raw.save(update_fields=[*common, "status", "action", "error"])
         return IngestResult(raw.pk, IngestAction.IGNORED, error=reason, parsed=parsed)
-    action, ticket, message = _deliver(raw, parsed, acknowledge=acknowledge, ours=ours)
+    if answer is not None:
+        files, refused = _incoming_files(parsed)
+        action, ticket, message = agent_replies.agent_answer_deliver(
+            parsed=parsed, key=answer, files=files, refused=refused
+        )
+    else:
+        action, ticket, message = _deliver(raw, parsed, acknowledge=acknowledge, ours=ours)
     raw.action, raw.ticket, raw.ticket_message, raw.error = action, ticket, message, ""
     raw.save(update_fields=[*common, "status", "action", "ticket", "ticket_message", "error"])
     return IngestResult(raw.pk, action, ticket.number, parsed=parsed)

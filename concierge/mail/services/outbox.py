@@ -32,6 +32,7 @@ from concierge.mail.models import (
     OutboundStatus,
     RawMessage,
 )
+from concierge.mail.services import agent_replies
 from concierge.people.models import Customer
 from concierge.tickets import batch, notifications
 from concierge.tickets.models import Message, Ticket
@@ -303,7 +304,7 @@ def automatic_email_queue(
     email = EmailMultiAlternatives(subject=subject, body=body_text)
     if body_html:
         email.attach_alternative(body_html, "text/html")
-    return _queue(
+    outbound = _queue(
         kind=kind,
         ticket=ticket,
         ticket_message=None,
@@ -314,6 +315,12 @@ def automatic_email_queue(
         headers=dict(AUTOMATIC_HEADERS),
         thread=to_requester,
     )
+    if not to_requester:
+        # An agent may answer it by e-mail: a reply to the customer, or a note.
+        agent_replies.notification_make_answerable(
+            outbound=outbound, ticket=ticket, mailbox=ticket_mailbox(ticket)
+        )
+    return outbound
 
 
 # --- sending -----------------------------------------------------------------------------------

@@ -1,0 +1,227 @@
+"""Agents answer the desk's e-mails about a ticket by e-mail.
+
+An e-mail to an agent about a ticket (a trigger's "customer wrote", "assigned to you",
+an SLA escalation) carries two keys to the ticket and the agent: its Reply-To is a
+per-agent, per-ticket address of the ticket's mailbox
+(`support+a1234-7-5f0c9a1b2e7d@example.com`, when the mailbox has plus-addressing on;
+otherwise the mailbox's own address), and its Message-ID names them too
+(`agent.1234.7.5f0c9a1b2e7d.<random>@example.com`), so the answer's In-Reply-To finds
+them when the mail program dropped the Reply-To. Both end in an HMAC of the ticket
+number and the agent's id: nobody can write into a ticket as an agent by guessing, and
+a customer, who never sees these keys, cannot either.
+
+The answer arrives through any way in (IMAP, SMTP, a provider's webhook) and the one
+pipeline: stored raw, duplicates recognised, then here instead of the customer path.
+Its new text (quoted history and signature taken off by the reply parser) becomes the
+agent's public reply, which goes to the customer through the outbox like any reply; or
+an internal note when its first line starts with `MAIL_AGENT_NOTE_KEYWORD` ("#note").
+Mail that is not from that agent's address, from an agent who may no longer see the
+ticket, or for a ticket that is gone, changes nothing: it is marked failed with the
+reason, for an admin to read (and reprocess once it is fixed). An automatic answer (an
+agent's out-of-office) is kept and ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from concierge.mail import addresses, conf
+from concierge.mail.mime import ParsedMessage
+from concierge.mail.models import Direction, IngestAction, Mailbox, MailMessageId, OutboundEmail
+from concierge.mail.services.threading import recipient_addresses
+from concierge.people.models import User
+from concierge.tickets.models import Message, Ticket
+from concierge.tickets.queries import tickets_visible_to
+from concierge.tickets.services import NotAllowedError, ticket_reply
+
+_HMAC_SALT = "concierge.mail.agent-reply"
+ADDRESS_TAG = re.compile(r"^a(\d{1,18})-(\d{1,18})-([0-9a-f]{12})$")
+MESSAGE_ID = re.compile(r"^agent\.(\d{1,18})\.(\d{1,18})\.([0-9a-f]{12})\.[0-9a-f]+@", re.I)
+MERGE_HOPS = 20
+
+
+class AgentAnswerRefusedError(Exception):
+    """The answer may not change the ticket; the message says why (shown to admins)."""
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    ticket_number: int
+    agent_id: int
+
+
+def _code(number: int, agent_id: int) -> str:
+    return salted_hmac(_HMAC_SALT, f"{number}:{agent_id}", algorithm="sha256").hexdigest()[:12]
+
+
+def _key(number: str, agent_id: str, code: str) -> AnswerKey | None:
+    key = AnswerKey(int(number), int(agent_id))
+    if constant_time_compare(code.lower(), _code(key.ticket_number, key.agent_id)):
+        return key
+    return None
+
+
+def reply_address(mailbox_address: str, number: int, agent_id: int) -> str:
+    local, _, domain = addresses.normalize(mailbox_address).rpartition("@")
+    return f"{local}+a{number}-{agent_id}-{_code(number, agent_id)}@{domain}"
+
+
+def message_id(domain: str, number: int, agent_id: int) -> str:
+    random = secrets.token_hex(8)
+    return f"agent.{number}.{agent_id}.{_code(number, agent_id)}.{random}@{domain}"
+
+
+def answer_key(parsed: ParsedMessage, *, envelope_to: list[str]) -> AnswerKey | None:
+    """The ticket and agent a message answers, when it answers an e-mail to an agent.
+
+    Plain string checks come first, so ordinary customer mail costs no query.
+    """
+    for address in recipient_addresses(parsed, envelope_to):
+        match = ADDRESS_TAG.match(addresses.split_tag(address)[1])
+        if match and (key := _key(*match.groups())) is not None:
+            return key
+    for referenced in (parsed.in_reply_to, *reversed(parsed.references)):
+        match = MESSAGE_ID.match(referenced or "")
+        if match and (key := _key(*match.groups())) is not None:
+            return key
+    return None
+
+
+# --- the e-mail to the agent -------------------------------------------------------------
+
+
+def _footer(agent: User) -> str:
+    keyword = conf.agent_note_keyword()
+    with translation.override(agent.language or settings.LANGUAGE_CODE):
+        if agent.can_reply_publicly:
+            return _(
+                "Answer this e-mail to reply to the customer. Start your answer with "
+                "“%(keyword)s” to add an internal note instead."
+            ) % {"keyword": keyword}
+        return _("Answer this e-mail starting with “%(keyword)s” to add an internal note.") % {
+            "keyword": keyword
+        }
+
+
+def notification_make_answerable(
+    *, outbound: OutboundEmail, ticket: Ticket, mailbox: Mailbox | None
+) -> bool:
+    """Give a queued e-mail to an agent the keys that let the agent answer it by e-mail.
+
+    Only for an active agent who may see the ticket, and only when a mailbox of ours
+    receives the answer. Call in the transaction that queued it, before it is sent.
+    """
+    if mailbox is None:
+        return False
+    address = addresses.normalize(outbound.recipient or (outbound.to or [""])[0])
+    agent = User.objects.filter(email__iexact=address, is_active=True).first()
+    if agent is None or not agent.is_agent:
+        return False
+    if not tickets_visible_to(agent).filter(pk=ticket.pk).exists():
+        return False
+    domain = addresses.normalize(mailbox.address).rpartition("@")[2]
+    outbound.reply_to = (
+        reply_address(mailbox.address, ticket.number, agent.pk)
+        if mailbox.plus_addressing
+        else mailbox.address
+    )
+    outbound.message_id = message_id(domain, ticket.number, agent.pk)
+    footer = _footer(agent)
+    outbound.body_text = f"{outbound.body_text.rstrip()}\n\n-- \n{footer}\n"
+    if outbound.body_html:
+        outbound.body_html = f"{outbound.body_html}\n<hr>\n<p>{escape(footer)}</p>"
+    outbound.save(update_fields=["reply_to", "message_id", "body_text", "body_html"])
+    return True
+
+
+# --- the agent's answer ------------------------------------------------------------------
+
+
+def ignore_reason(parsed: ParsedMessage) -> str:
+    """Why an answer to an agent's e-mail is kept but not used (an out-of-office)."""
+    if parsed.is_bounce or parsed.is_auto_reply or parsed.suppress_auto_response:
+        return "an automatic reply to an e-mail sent to an agent"
+    return ""
+
+
+def _ticket(number: int) -> Ticket:
+    ticket = Ticket.objects.filter(number=number).first()
+    if ticket is None:
+        raise AgentAnswerRefusedError(f"ticket #{number} no longer exists")
+    for _hop in range(MERGE_HOPS):
+        if not ticket.merged_into_id:
+            break
+        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
+    return ticket
+
+
+def _agent(key: AnswerKey, sender: str, ticket: Ticket) -> User:
+    agent = User.objects.filter(pk=key.agent_id).first()
+    if agent is None or not agent.is_active or not agent.is_agent:
+        raise AgentAnswerRefusedError(
+            f"the agent the e-mail about ticket #{key.ticket_number} went to is no agent now"
+        )
+    if sender != addresses.normalize(agent.email):
+        raise AgentAnswerRefusedError(
+            f"sent from {sender or 'no address'}, not from {agent.email}, the agent the "
+            f"e-mail about ticket #{key.ticket_number} went to"
+        )
+    if not tickets_visible_to(agent).filter(pk=ticket.pk).exists():
+        raise AgentAnswerRefusedError(f"{agent.email} may not see ticket #{ticket.number}")
+    return agent
+
+
+def split_keyword(text: str, keyword: str) -> tuple[bool, str]:
+    """(is a note, the text without the keyword) from the first line of the answer."""
+    stripped = text.lstrip()
+    if keyword and stripped.casefold().startswith(keyword.casefold()):
+        rest = stripped[len(keyword) :]
+        if not rest or not (rest[0].isalnum() or rest[0] == "_"):
+            return True, rest.lstrip(" \t:").lstrip("\r\n").strip()
+    return False, text.strip()
+
+
+def agent_answer_deliver(
+    *, parsed: ParsedMessage, key: AnswerKey, files: list, refused: list[str]
+) -> tuple[str, Ticket, Message]:
+    """Add the agent's answer to the ticket: a public reply, or a note with the keyword.
+
+    Raises AgentAnswerRefusedError when it may not; the caller's transaction then
+    changes nothing and the stored message is marked failed with the reason.
+    """
+    ticket = _ticket(key.ticket_number)
+    agent = _agent(key, addresses.normalize(parsed.from_.address), ticket)
+    internal, text = split_keyword(
+        parsed.reply.reply_text.strip() or parsed.text.strip(), conf.agent_note_keyword()
+    )
+    if refused:
+        note = _("Not attached (still in the original message):")
+        text = "\n\n".join(filter(None, [text, note + "\n" + "\n".join(refused)]))
+    if not text and not files:
+        raise AgentAnswerRefusedError("the answer has no text")
+    try:
+        message = ticket_reply(
+            ticket=ticket,
+            author=agent,
+            body_text=text or _("(no text)"),
+            internal=internal,
+            attachments=files,
+        )
+    except NotAllowedError as error:
+        raise AgentAnswerRefusedError(f"{agent.email}: {error}") from None
+    if parsed.message_id:
+        MailMessageId.objects.create(
+            message_id=parsed.message_id,
+            ticket=message.ticket,
+            ticket_message=message,
+            direction=Direction.INBOUND,
+        )
+    return IngestAction.APPENDED, message.ticket, message
