@@ -7,6 +7,9 @@ comes back through the one ingestion pipeline (stored raw, then processed).
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from concierge.automation.tests.triggers_helpers import ensure_shipped_defaults
@@ -307,3 +310,38 @@ def test_an_agent_who_takes_a_ticket_gets_no_e_mail_about_it(
         ticket_update(ticket=ticket, actor=agent, assignee=agent)
 
     assert mailoutbox == []
+
+
+def test_an_answer_posted_by_a_providers_webhook_is_a_reply_too(
+    notification, ticket, agent, client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "desk:webhook-secret"}
+    settings.MAIL_WEBHOOK_PROVIDERS = ["postmark"]
+    raw = answer_to(notification, body="Answered while travelling.")
+    event = {
+        "From": agent.email,
+        "FromFull": {"Email": agent.email, "Name": "Aino Agent"},
+        "ToFull": [{"Email": notification.reply_to[0], "Name": ""}],
+        "OriginalRecipient": notification.reply_to[0],
+        "Subject": "Re: " + notification.subject,
+        "Headers": [],
+        "RawEmail": raw.decode(),
+    }
+    auth = "Basic " + base64.b64encode(b"desk:webhook-secret").decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/mail/inbound/postmark/",
+            json.dumps(event),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=auth,
+        )
+
+    assert response.status_code == 200
+    reply = ticket.messages.order_by("-pk").first()
+    assert (reply.kind, reply.author_user, reply.body_text) == (
+        MessageKind.REPLY,
+        agent,
+        "Answered while travelling.",
+    )
+    assert len(customer_mail(mailoutbox)) == 1
