@@ -38,6 +38,7 @@ from concierge.mail.mime import ParsedMessage
 from concierge.mail.models import Direction, IngestAction, Mailbox, MailMessageId, OutboundEmail
 from concierge.mail.services.threading import recipient_addresses
 from concierge.people.models import User
+from concierge.tickets.attachments import IncomingFile
 from concierge.tickets.models import Message, Ticket
 from concierge.tickets.queries import tickets_visible_to
 from concierge.tickets.services import NotAllowedError, ticket_reply
@@ -190,7 +191,7 @@ def split_keyword(text: str, keyword: str) -> tuple[bool, str]:
 
 
 def agent_answer_deliver(
-    *, parsed: ParsedMessage, key: AnswerKey, files: list, refused: list[str]
+    *, parsed: ParsedMessage, key: AnswerKey, files: list[IncomingFile], refused: list[str]
 ) -> tuple[str, Ticket, Message]:
     """Add the agent's answer to the ticket: a public reply, or a note with the keyword.
 

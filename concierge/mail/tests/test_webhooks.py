@@ -15,9 +15,13 @@ import hmac
 import json
 
 import pytest
+from anymail.inbound import AnymailInboundMessage
+from anymail.signals import AnymailInboundEvent
 from django.core.cache import cache
 
+from concierge.mail.mime import parse_message
 from concierge.mail.models import IngestAction, RawMessage, RawSource, RawStatus
+from concierge.mail.services.webhooks import original_bytes
 from concierge.mail.tests.messages import SUPPORT, build
 from concierge.tickets.models import Ticket
 
@@ -446,3 +450,43 @@ def test_an_sns_post_whose_headers_do_not_match_its_body_is_refused(post):
 
     assert response.status_code == 403
     assert not RawMessage.objects.exists()
+
+
+# --- the original bytes of every provider that posts them ---------------------------------
+
+RAW = build(subject="Kept as sent", body="Original.")
+RAW_B64 = base64.b64encode(RAW).decode()
+
+
+@pytest.mark.parametrize(
+    ("esp_name", "esp_event"),
+    [
+        ("Mandrill", {"event": "inbound", "msg": {"raw_msg": RAW.decode()}}),
+        ("Postal", {"id": 1, "message": RAW_B64, "base64": True}),
+        (
+            "SparkPost",
+            {
+                "msys": {
+                    "relay_message": {
+                        "content": {"email_rfc822": RAW_B64, "email_rfc822_is_base64": True}
+                    }
+                }
+            },
+        ),
+        ("MailerSend", {"type": "inbound.message", "data": {"raw": RAW.decode()}}),
+        ("Postmark", {"RawEmail": RAW.decode()}),
+    ],
+)
+def test_the_providers_original_message_is_what_is_stored(esp_name, esp_event):
+    rebuilt = AnymailInboundMessage.construct(text="rebuilt", subject="Rebuilt")
+    event = AnymailInboundEvent(event_type="inbound", esp_event=esp_event, message=rebuilt)
+
+    assert original_bytes(event, esp_name) == RAW
+
+
+def test_without_an_original_the_message_anymail_rebuilt_is_stored():
+    rebuilt = AnymailInboundMessage.construct(text="Rebuilt text", subject="Rebuilt")
+    event = AnymailInboundEvent(event_type="inbound", esp_event={}, message=rebuilt)
+
+    parsed = parse_message(original_bytes(event, "Mailjet"))
+    assert (parsed.subject, parsed.text.strip()) == ("Rebuilt", "Rebuilt text")
