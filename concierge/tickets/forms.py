@@ -18,6 +18,7 @@ from concierge.people.queries import active_agents, customer_by_email
 from concierge.tickets.attachments import validate_uploads
 from concierge.tickets.models import Channel, Priority, Status, Ticket, TicketType
 from concierge.tickets.queries import SORT_LABELS
+from concierge.widgets import QuickSelect, QuickSelectMultiple
 
 ANY = [("", _("Any"))]
 NO_CHANGE = [("", _("No change"))]
@@ -46,7 +47,7 @@ def split_tags(raw: str) -> list[str]:
 # --- inbox ---------------------------------------------------------------------------------
 
 
-class FilterSelect(forms.SelectMultiple):
+class FilterSelect(QuickSelectMultiple):
     """One drop-down in the bar, while the URL may repeat the key (status=new&status=open)."""
 
     allow_multiple_selected = False
@@ -71,7 +72,10 @@ class InboxFilterForm(forms.Form):
     language = _filter_field(_("Language"), settings.LANGUAGES)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=60)
     sort = forms.ChoiceField(
-        label=_("Sort by"), required=False, choices=[("", _("View's order")), *SORT_LABELS.items()]
+        label=_("Sort by"),
+        required=False,
+        choices=[("", _("View's order")), *SORT_LABELS.items()],
+        widget=QuickSelect,
     )
 
     def __init__(self, *args: Any, agents: list[User], teams: list[Team], **kwargs: Any) -> None:
@@ -153,16 +157,17 @@ class BulkForm(forms.Form):
         initial=ACTION_UPDATE,
     )
     tickets = IdListField(label=_("Tickets"))
-    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
-    status = forms.ChoiceField(label=_("Set status"), required=False)
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False, widget=QuickSelect)
+    status = forms.ChoiceField(label=_("Set status"), required=False, widget=QuickSelect)
     priority = forms.TypedChoiceField(
         label=_("Set priority"),
         required=False,
         coerce=int,
         empty_value=None,
         choices=NO_CHANGE + PRIORITY_CHOICES,
+        widget=QuickSelect,
     )
-    team = forms.ChoiceField(label=_("Set team"), required=False)
+    team = forms.ChoiceField(label=_("Set team"), required=False, widget=QuickSelect)
     add_tag = forms.CharField(label=_("Add tags"), required=False, max_length=300)
     merge_target = forms.IntegerField(
         label=_("Merge into ticket number"), required=False, min_value=1, max_value=MAX_BIGINT
@@ -247,7 +252,7 @@ class ReplyForm(StateForm):
         choices=[(MODE_REPLY, _("Public reply")), (MODE_NOTE, _("Internal note"))],
         initial=MODE_REPLY,
     )
-    status = forms.ChoiceField(label=_("and set status"), required=False)
+    status = forms.ChoiceField(label=_("and set status"), required=False, widget=QuickSelect)
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -278,20 +283,33 @@ class PropertiesForm(StateForm):
     without it, every field is saved (the panel's plain submit button)."""
 
     field = forms.ChoiceField(required=False, choices=[(f, f) for f in PROPERTY_FIELDS])
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=Status.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=Status.choices, widget=QuickSelect
+    )
     priority = forms.TypedChoiceField(
         label=_("Priority"),
         required=False,
         coerce=int,
         empty_value=None,
         choices=PRIORITY_CHOICES,
+        widget=QuickSelect,
     )
-    ticket_type = forms.ChoiceField(label=_("Type"), required=False, choices=TicketType.choices)
+    ticket_type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=TicketType.choices, widget=QuickSelect
+    )
     assignee = forms.ModelChoiceField(
-        label=_("Assignee"), required=False, queryset=User.objects.none(), empty_label=_("Nobody")
+        label=_("Assignee"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("Nobody"),
+        widget=QuickSelect,
     )
     team = forms.ModelChoiceField(
-        label=_("Team"), required=False, queryset=Team.objects.all(), empty_label=_("No team")
+        label=_("Team"),
+        required=False,
+        queryset=Team.objects.all(),
+        empty_label=_("No team"),
+        widget=QuickSelect,
     )
     tags = forms.CharField(
         label=_("Tags"),

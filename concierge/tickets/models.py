@@ -154,6 +154,10 @@ class Ticket(models.Model):
                 fields=["team", "status", "-updated_at", "-id"], name="ticket_team_updated"
             ),
             models.Index(fields=["-updated_at", "-id"], name="ticket_updated"),
+            # A team-restricted agent's views read their teams' tickets and their own
+            # separately, each in this order (queries.inbox_page).
+            models.Index(fields=["team", "-updated_at", "-id"], name="ticket_team_recent"),
+            models.Index(fields=["assignee", "-updated_at", "-id"], name="ticket_assignee_recent"),
             models.Index(fields=["-created_at", "-id"], name="ticket_created"),
             models.Index(fields=["status", "-priority", "-id"], name="ticket_status_priority"),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_created"),

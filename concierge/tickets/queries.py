@@ -258,34 +258,59 @@ def inbox_page(
     """One page of an inbox view, by keyset pagination: deep pages cost what the first does."""
     sort = sort if sort in SORTS else "-updated_at"
     column, descending = SORTS[sort]
-    tickets = apply_filters(tickets_visible_to(user), user, filters)
     position = decode_cursor(cursor, column) if cursor else None
     if sort in NULLS_LAST_SORTS:
+        tickets = apply_filters(tickets_visible_to(user), user, filters)
         rows = _nulls_last_rows(tickets, column, position, page_size + 1)
         return _nulls_last_page(rows, column, page_size, sort, filters)
-    if position is not None:
-        value, pk = position
-        op = "lt" if descending else "gt"
-        # The redundant inclusive bound makes the cursor the start of an index range;
-        # the OR alone makes both databases scan the index from its first entry.
-        tickets = tickets.filter(
-            Q(**{f"{column}__{op}e": value})
-            & (Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": pk}))
-        )
     order = [f"-{column}", "-id"] if descending else [column, "id"]
-    rows = list(
+    keys: list[tuple[Any, int]] = []
+    for part in _visibility_parts(user):
+        tickets = apply_filters(part, user, filters)
+        if position is not None:
+            tickets = tickets.filter(_after_position(column, descending, position))
+        keys += tickets.order_by(*order).values_list(column, "id")[: page_size + 1]
+    # Each part is already in order; merged, the page is the first rows of the union.
+    keys = sorted(set(keys), key=lambda key: (key[0], key[1]), reverse=descending)
+    page_ids = [pk for _, pk in keys[: page_size + 1]]
+    by_id = {
+        ticket.pk: ticket
+        for ticket in Ticket.objects.filter(pk__in=page_ids)
         # The requester is prefetched, not joined: with an inner join SQLite may start
         # from the customers table and sort every ticket to keep one page.
-        tickets.select_related("assignee", "team")
+        .select_related("assignee", "team")
         .prefetch_related("tags", "requester", Prefetch("requester__identities"))
-        .order_by(*order)[: page_size + 1]
-    )
+    }
+    rows = [by_id[pk] for pk in page_ids if pk in by_id]
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
         last = rows[-1]
         next_cursor = encode_cursor(getattr(last, column), last.pk)
     return InboxPage(tickets=rows, next_cursor=next_cursor, sort=sort, filters=filters)
+
+
+def _visibility_parts(user: User) -> list[QuerySet[Ticket]]:
+    """The agent's visible tickets as querysets that each follow one index.
+
+    A team-restricted agent sees their teams' tickets or their own: as one OR of two
+    columns, both databases read every such ticket and sort them to keep one page, while
+    each side alone walks its index in order and stops after a page.
+    """
+    team_ids = agent_team_scope(user) if is_agent(user) else None
+    if team_ids is None:
+        return [tickets_visible_to(user)]
+    return [Ticket.objects.filter(team_id__in=team_ids), Ticket.objects.filter(assignee=user)]
+
+
+def _after_position(column: str, descending: bool, position: tuple[Any, int]) -> Q:
+    value, pk = position
+    op = "lt" if descending else "gt"
+    # The redundant inclusive bound makes the cursor the start of an index range;
+    # the OR alone makes both databases scan the index from its first entry.
+    return Q(**{f"{column}__{op}e": value}) & (
+        Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": pk})
+    )
 
 
 def _nulls_last_rows(

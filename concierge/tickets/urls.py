@@ -16,9 +16,12 @@ app_name = "tickets"
 urlpatterns = [
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/bulk/", bulk.bulk_update, name="bulk"),
+    path("inbox/counts/", inbox.inbox_counts, name="inbox_counts"),
     path("tickets/new/", new_ticket.new, name="new"),
     path("tickets/<int:number>/", ticket.detail, name="detail"),
     path("tickets/<int:number>/reply/", ticket.reply, name="reply"),
+    path("tickets/<int:number>/messages/", ticket.earlier_messages, name="earlier_messages"),
+    path("tickets/<int:number>/history/", ticket.history, name="history"),
     path("tickets/<int:number>/properties/", ticket_edit.update_properties, name="update"),
     path("tickets/<int:number>/merge/", ticket_edit.merge, name="merge"),
     path(

@@ -146,3 +146,37 @@ def test_an_agent_adds_and_removes_a_follower_in_place(signed_in_agent, ticket):
     expect(panel.locator(".followers")).to_contain_text("Nobody follows this ticket.")
     assert page.evaluate("document.body.dataset.sameDocument") == "yes"
     assert list(ticket.followers.all()) == []
+
+
+def test_a_long_thread_shows_its_earlier_messages_and_counts_load_after_the_page(
+    signed_in_agent, ticket, customer, agent, live_server
+):
+    from concierge.tickets.models import Channel
+    from concierge.tickets.services import message_receive, ticket_reply
+
+    expect = pytest.importorskip("playwright.sync_api").expect
+    page = signed_in_agent
+    for i in range(30):
+        message_receive(
+            ticket=ticket, customer=customer, body_text=f"Question {i}", channel=Channel.EMAIL
+        )
+        ticket_reply(ticket=ticket, author=agent, body_text=f"Answer {i}", internal=False)
+
+    # The sidebar's counts arrive once the inbox is shown.
+    expect(page.locator("#view-count-open")).to_have_text("1")
+
+    page.goto(f"{live_server.url}/tickets/{ticket.number}/")
+    messages = page.locator("#thread article.message")
+    expect(messages).to_have_count(21)
+    expect(page.locator("#thread")).not_to_contain_text("Question 3")
+    page.get_by_role("link", name="Show 40 earlier messages").click()
+    expect(messages).to_have_count(61)
+    expect(page.locator("#thread")).to_contain_text("Question 3")
+    # In conversation order: the first question comes before the last answer.
+    texts = messages.all_inner_texts()
+    assert texts.index(next(t for t in texts if "Question 0" in t)) < texts.index(
+        next(t for t in texts if "Answer 29" in t)
+    )
+
+    page.get_by_role("link", name="Show the whole history").click()
+    expect(page.locator("#timeline li")).to_have_count(ticket.events.count())

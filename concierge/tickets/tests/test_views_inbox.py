@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -42,8 +43,31 @@ def test_it_lists_the_open_tickets_by_default_with_view_counts(login, agent, tic
     assert "Kirsi Customer" in body
     assert "Thanks, all good" not in body
     html = response.content.decode()
-    assert 'aria-current="page"><span>All open</span><span class="count">1</span>' in html
-    assert '<span>Recently solved</span><span class="count">1</span>' in html
+    # The counts arrive after the page, from their own address.
+    assert (
+        'aria-current="page"><span>All open</span><span class="count" id="view-count-open">' in html
+    )
+    assert f'hx-get="{reverse("tickets:inbox_counts")}" hx-trigger="load"' in html
+    counts = login(agent).get(reverse("tickets:inbox_counts")).content.decode()
+    assert '<span class="count" id="view-count-open" hx-swap-oob="true">1</span>' in counts
+    assert '<span class="count" id="view-count-solved" hx-swap-oob="true">1</span>' in counts
+
+
+def test_view_counts_are_of_the_agents_own_tickets_and_for_agents_only(
+    login, agent, outsider, customer, ticket, billing_team
+):
+    make_ticket(customer, "Invoice is wrong", team=billing_team)
+    url = reverse("tickets:inbox_counts")
+
+    agent_counts = login(agent).get(url).content.decode()
+    outsider_counts = login(outsider).get(url).content.decode()
+
+    # The agent's team sees only its own ticket; the outsider's team only the invoice.
+    assert 'id="view-count-open" hx-swap-oob="true">1</span>' in agent_counts
+    assert 'id="view-count-open" hx-swap-oob="true">1</span>' in outsider_counts
+    assert login(customer.user).get(url).status_code == 404
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302
 
 
 def test_it_shows_only_tickets_of_the_agents_team_scope(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -456,9 +457,111 @@ def test_the_ticket_page_query_count_does_not_grow_with_the_thread(
     client = login(agent)
     _add_messages(ticket, customer, agent, 1)
     few = _page_queries(client, ticket)
-    _add_messages(ticket, customer, agent, 15)
+    _add_messages(ticket, customer, agent, 5)
+    more = _page_queries(client, ticket)
+    # Past the windows a long thread is read as its head, its tail and a count, and a
+    # long history as its latest changes and the newest id.
+    _add_messages(ticket, customer, agent, 20)
+    long = _page_queries(client, ticket)
+    _add_messages(ticket, customer, agent, 20)
     ticket_update(ticket=ticket, actor=agent, status=Status.PENDING)
-    many = _page_queries(client, ticket)
+    longer = _page_queries(client, ticket)
 
-    assert ticket.messages.count() == 33
-    assert many == few
+    assert ticket.messages.count() == 93
+    assert more == few
+    assert longer == long
+
+
+# --- long threads and histories ----------------------------------------------------------
+
+
+def _long_thread(ticket, customer, agent, pairs: int) -> None:
+    for i in range(pairs):
+        message_receive(
+            ticket=ticket, customer=customer, body_text=f"Question {i}", channel=Channel.EMAIL
+        )
+        ticket_reply(ticket=ticket, author=agent, body_text=f"Answer {i}", internal=False)
+
+
+def test_a_long_thread_opens_on_its_first_and_latest_messages(login, agent, ticket, customer):
+    _long_thread(ticket, customer, agent, 30)  # 61 messages with the ticket's first
+
+    html = login(agent).get(detail_url(ticket)).content.decode()
+
+    first = ticket.messages.order_by("created_at", "id").first()
+    assert f'id="message-{first.pk}"' in html
+    assert "Answer 29" in html
+    assert "Question 20" in html
+    assert "Question 5<" not in html
+    assert "Answer 10<" not in html
+    assert "Show 40 earlier messages" in html
+
+
+def test_the_earlier_messages_load_in_place_of_the_button(login, agent, ticket, customer):
+    _long_thread(ticket, customer, agent, 30)
+    client = login(agent)
+    html = client.get(detail_url(ticket)).content.decode()
+    url = html_unescape(re.search(r'hx-get="([^"]+/messages/\?[^"]+)"', html).group(1))
+
+    earlier = client.get(url).content.decode()
+
+    assert earlier.count('<article id="message-') == 40
+    assert "Question 0" in earlier
+    assert "Question 19" in earlier
+    assert "Question 20" not in earlier
+
+
+def test_the_whole_thread_and_history_are_a_plain_link_away(login, agent, ticket, customer):
+    _long_thread(ticket, customer, agent, 30)
+
+    html = (
+        login(agent).get(detail_url(ticket), {"thread": "all", "history": "all"}).content.decode()
+    )
+
+    assert html.count('<article id="message-') == 61
+    assert "earlier messages" not in html
+    assert "Show the whole history" not in html
+
+
+def test_the_history_shows_the_latest_changes_and_loads_the_rest(login, agent, ticket, customer):
+    _long_thread(ticket, customer, agent, 30)
+    client = login(agent)
+
+    html = client.get(detail_url(ticket)).content.decode()
+    timeline = re.search(r'<ol class="timeline".*?</ol>', html, re.S).group(0)
+    whole = client.get(reverse("tickets:history", args=[ticket.number])).content.decode()
+
+    assert timeline.count("<li") == 25
+    assert "Show the whole history" in html
+    assert whole.count("<li") == ticket.events.count()
+
+
+def test_earlier_messages_answer_404_to_those_who_may_not_see_them(
+    login, agent, outsider, ticket, customer, other_customer
+):
+    _long_thread(ticket, customer, agent, 30)
+    ids = list(ticket.messages.order_by("created_at", "id").values_list("pk", flat=True))
+    url = reverse("tickets:earlier_messages", args=[ticket.number])
+    params = {"after": ids[0], "before": ids[-1]}
+    other = ticket_create(
+        requester=other_customer, subject="Another", body_text="x", channel=Channel.EMAIL
+    )
+    foreign = other.messages.first().pk
+
+    assert login(outsider).get(url, params).status_code == 404
+    assert login(customer.user).get(url, params).status_code == 404
+    assert login(agent).get(url, {"after": foreign, "before": ids[-1]}).status_code == 404
+    assert login(agent).get(url, {"after": "x", "before": ""}).status_code == 404
+    assert login(agent).get(url, {"after": "9" * 30, "before": ids[-1]}).status_code == 404
+    assert login(outsider).get(reverse("tickets:history", args=[ticket.number])).status_code == 404
+
+
+def test_the_page_has_seen_the_newest_message_even_outside_the_window(
+    login, agent, teammate, ticket, customer
+):
+    _long_thread(ticket, customer, agent, 30)
+    client = login(agent)
+    html = client.get(detail_url(ticket)).content.decode()
+    seen = int(re.search(r'name="seen_message" value="(\d+)"', html).group(1))
+
+    assert seen == ticket.messages.order_by("-pk").first().pk

@@ -1,7 +1,8 @@
 """What the ticket page shows, gathered once for the page and for each of its partials.
 
 Every list here is read with a fixed number of queries, whatever the length of the
-thread or the timeline.
+thread or the timeline; a long thread and a long history open on a window of them
+(`concierge.tickets.windows`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from concierge.tickets.models import (
     TicketType,
 )
 from concierge.tickets.queries import customer_tickets, messages_visible_to, ticket_timeline
+from concierge.tickets.windows import history_window, thread_window
 
 # How many of the customer's other tickets the sidebar lists before linking to them all.
 OTHER_TICKETS_SHOWN = 10
@@ -180,6 +182,8 @@ def ticket_context(
     retry_values: list[tuple[str, str]] | None = None,
     reply_state: dict[str, int] | None = None,
     properties_state: dict[str, int] | None = None,
+    whole_thread: bool = False,
+    whole_history: bool = False,
 ) -> dict[str, Any]:
     """Everything the ticket page and its partials render.
 
@@ -189,13 +193,18 @@ def ticket_context(
     does not skip the check for news.
     """
     user: User = request.user
-    thread = list(messages_visible_to(user, ticket).prefetch_related("author_customer__identities"))
-    events = list(
+    visible_messages = messages_visible_to(user, ticket).prefetch_related(
+        "author_customer__identities"
+    )
+    window = thread_window(visible_messages, whole=whole_thread)
+    thread = window.messages
+    events = (
         ticket_timeline(ticket)
         .select_related("message")
         .prefetch_related("actor_customer__identities")
     )
-    timeline = [timeline_entry(event) for event in events]
+    history = history_window(events, whole=whole_history)
+    timeline = [timeline_entry(event) for event in history.events]
     tags = list(ticket.tags.all())
     followers = list(ticket.followers.prefetch_related("identities"))
     requester = ticket.requester
@@ -206,26 +215,30 @@ def ticket_context(
 
     notice = None
     if reply_stale or properties_stale:
+        # Asked of the database: what arrived since may sit outside the windows shown.
         notice = StaleNotice(
-            new_messages=[m for m in thread if m.pk > (seen_message or 0)],
+            new_messages=list(visible_messages.filter(pk__gt=seen_message or 0)),
             changes=[
-                entry
-                for entry in timeline
-                if entry.pk > (seen_event or 0) and entry.kind != EventKind.MESSAGE_ADDED
+                timeline_entry(event)
+                for event in events.filter(pk__gt=seen_event or 0).exclude(
+                    kind=EventKind.MESSAGE_ADDED
+                )
             ],
             retry_values=retry_values or [],
         )
     can_edit = user.can_reply_publicly
     state = {
         "version": ticket.version,
-        "seen_message": max((m.pk for m in thread), default=0),
-        "seen_event": max((e.pk for e in events), default=0),
+        "seen_message": window.last_pk,
+        "seen_event": history.last_pk,
     }
     return {
         "ticket": ticket,
         "thread": thread,
-        "can_split": can_edit and len(thread) > 1 and not ticket.merged_into_id,
+        "thread_gap": window.gap,
+        "can_split": can_edit and window.total > 1 and not ticket.merged_into_id,
         "timeline": timeline,
+        "timeline_more": history.more,
         "tags": tags,
         "followers": followers,
         "requester": requester,

@@ -16,7 +16,12 @@ from concierge.automation.macros_queries import macro_for_user
 from concierge.automation.macros_services import macro_reply
 from concierge.tickets.forms import ReplyForm
 from concierge.tickets.models import Ticket
-from concierge.tickets.queries import ticket_for_user
+from concierge.tickets.queries import (
+    message_for_user,
+    messages_visible_to,
+    ticket_for_user,
+    ticket_timeline,
+)
 from concierge.tickets.services import (
     NotAllowedError,
     SolveBlockedError,
@@ -24,14 +29,65 @@ from concierge.tickets.services import (
     ticket_reply,
 )
 from concierge.tickets.views.access import agent_required, refuse
-from concierge.tickets.views.display import posted_state, ticket_context
+from concierge.tickets.views.display import posted_state, ticket_context, timeline_entry
+from concierge.tickets.windows import messages_between
 
 
 @agent_required
 @require_GET
 def detail(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_for_user(request.user, number)
-    return render(request, "tickets/ticket_detail.html", ticket_context(request, ticket))
+    # Without JavaScript the "show earlier messages" and "whole history" buttons are
+    # plain links to the page with everything shown.
+    context = ticket_context(
+        request,
+        ticket,
+        whole_thread=request.GET.get("thread") == "all",
+        whole_history=request.GET.get("history") == "all",
+    )
+    return render(request, "tickets/ticket_detail.html", context)
+
+
+def _message_id(raw: str) -> int:
+    # No message has id 0: anything that is not a number is answered like a stranger's id.
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
+
+
+@agent_required
+@require_GET
+def earlier_messages(request: HttpRequest, number: int) -> HttpResponse:
+    """The messages a long thread hides between two it shows, in place of the button."""
+    user = request.user
+    ticket = ticket_for_user(user, number)
+    after = message_for_user(user, ticket, _message_id(request.GET.get("after", "")))
+    before = message_for_user(user, ticket, _message_id(request.GET.get("before", "")))
+    messages_shown = list(
+        messages_between(
+            messages_visible_to(user, ticket).prefetch_related("author_customer__identities"),
+            after,
+            before,
+        )
+    )
+    context = {
+        "ticket": ticket,
+        "thread": messages_shown,
+        "can_split": user.can_reply_publicly and not ticket.merged_into_id,
+    }
+    return render(request, "tickets/_thread_messages.html", context)
+
+
+@agent_required
+@require_GET
+def history(request: HttpRequest, number: int) -> HttpResponse:
+    """The ticket's whole history, in place of the window of its latest changes."""
+    ticket = ticket_for_user(request.user, number)
+    events = (
+        ticket_timeline(ticket)
+        .select_related("message")
+        .prefetch_related("actor_customer__identities")
+    )
+    context = {"ticket": ticket, "timeline": [timeline_entry(event) for event in events]}
+    return render(request, "tickets/_timeline.html", context)
 
 
 def _render_composer(

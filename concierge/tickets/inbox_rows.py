@@ -1,0 +1,89 @@
+"""What an inbox row shows, computed in Python once per row.
+
+A page of the inbox is fifty rows of ten cells. Asked of the template language (an
+include per badge, a filter per date, a `get_*_display` per label, a `{% url %}` per
+link), those cells cost about a millisecond a row; the same values computed here and
+read by the row template as plain attributes cost a tenth of that. The row template
+stays the one place that decides the markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from concierge.sla.display import DueBadge, due_badge
+from concierge.tickets.models import Priority, Status, Ticket
+
+
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    pk: int
+    number: int
+    url: str
+    subject: str
+    requester: str
+    status: str
+    status_label: str
+    priority: int
+    priority_label: str
+    # Empty when nobody is assigned: the template says "Unassigned".
+    assignee: str
+    team: str
+    tags: list[str]
+    updated_iso: str
+    updated_title: str
+    updated_ago: str
+    badge: DueBadge | None
+    badge_title: str
+    # The bulk-selection checkbox's accessible name.
+    select_label: str
+
+
+def _badge_title(badge: DueBadge | None) -> str:
+    if badge is None or badge.due_at is None:
+        return ""
+    due = formats.date_format(timezone.localtime(badge.due_at), "DATETIME_FORMAT")
+    return _("%(target)s due %(due)s") % {"target": badge.target, "due": due}
+
+
+def inbox_rows(tickets: Iterable[Ticket], now: datetime | None = None) -> list[InboxRow]:
+    """The rows of one inbox page, from tickets loaded by `inbox_page`."""
+    now = now or timezone.now()
+    # One reverse() per page: every ticket URL differs only in its number.
+    url_prefix = reverse("tickets:detail", args=[0]).removesuffix("0/")
+    status_labels = {value: str(label) for value, label in Status.choices}
+    priority_labels = {value: str(label) for value, label in Priority.choices}
+    rows = []
+    for ticket in tickets:
+        updated = timezone.localtime(ticket.updated_at)
+        badge = due_badge(ticket, now)
+        rows.append(
+            InboxRow(
+                pk=ticket.pk,
+                number=ticket.number,
+                url=f"{url_prefix}{ticket.number}/",
+                subject=ticket.subject,
+                requester=str(ticket.requester),
+                status=ticket.status,
+                status_label=status_labels.get(ticket.status, ticket.status),
+                priority=ticket.priority,
+                priority_label=priority_labels.get(ticket.priority, str(ticket.priority)),
+                assignee=str(ticket.assignee) if ticket.assignee_id else "",
+                team=str(ticket.team) if ticket.team_id else "",
+                tags=[tag.name for tag in ticket.tags.all()],
+                updated_iso=updated.isoformat(),
+                updated_title=formats.date_format(updated, "DATETIME_FORMAT"),
+                updated_ago=naturaltime(ticket.updated_at),
+                badge=badge,
+                badge_title=_badge_title(badge),
+                select_label=_("Select ticket #%(number)s") % {"number": ticket.number},
+            )
+        )
+    return rows

@@ -1,0 +1,99 @@
+"""The part of a long thread and a long history that the ticket page opens on.
+
+A ticket with two hundred messages is read from its first message (what the customer
+asked) and its latest ones (where the conversation stands), the way mail clients show
+a long conversation. The messages in between are one click away, and so is the whole
+history. Each window is read with a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Max, Q, QuerySet
+
+from concierge.tickets.models import Message, TicketEvent
+
+# A long thread opens on its first message and its latest ones.
+THREAD_HEAD = 1
+THREAD_TAIL = 20
+# Hiding fewer messages than this is not worth a click: such a thread is shown whole.
+THREAD_MIN_HIDDEN = 5
+# The history lists the latest changes; the rest are one click away.
+HISTORY_SHOWN = 25
+
+
+@dataclass(frozen=True)
+class ThreadGap:
+    """The messages a long thread does not show: between two messages it does."""
+
+    count: int
+    # The last message shown before the gap and the first one shown after it.
+    after: int
+    before: int
+
+
+@dataclass(frozen=True)
+class ThreadWindow:
+    messages: list[Message]
+    gap: ThreadGap | None
+    # The newest message of the whole thread, shown or not: what the page has seen.
+    last_pk: int
+
+    @property
+    def total(self) -> int:
+        return len(self.messages) + (self.gap.count if self.gap else 0)
+
+
+def thread_window(messages: QuerySet[Message], *, whole: bool = False) -> ThreadWindow:
+    """The thread's head and tail, or all of it when it is short or `whole` is asked for."""
+    if whole:
+        shown = list(messages)
+        return ThreadWindow(shown, None, max((m.pk for m in shown), default=0))
+    shown = list(messages[: THREAD_HEAD + THREAD_TAIL + THREAD_MIN_HIDDEN])
+    if len(shown) < THREAD_HEAD + THREAD_TAIL + THREAD_MIN_HIDDEN:
+        return ThreadWindow(shown, None, max((m.pk for m in shown), default=0))
+    total = messages.count()
+    if total <= THREAD_HEAD + THREAD_TAIL + THREAD_MIN_HIDDEN:
+        return ThreadWindow(shown, None, max(m.pk for m in shown))
+    head = shown[:THREAD_HEAD]
+    tail = list(messages.reverse()[:THREAD_TAIL])[::-1]
+    gap = ThreadGap(count=total - len(head) - len(tail), after=head[-1].pk, before=tail[0].pk)
+    # A message merged in from another ticket keeps its date, so the newest id may
+    # sit anywhere in the thread.
+    last_pk = messages.aggregate(last=Max("pk"))["last"] or 0
+    return ThreadWindow(head + tail, gap, last_pk)
+
+
+def messages_between(
+    messages: QuerySet[Message], after: Message, before: Message
+) -> QuerySet[Message]:
+    """The messages of a thread ordered strictly between two of its messages."""
+    return messages.filter(
+        Q(created_at__gt=after.created_at) | Q(created_at=after.created_at, id__gt=after.pk),
+        Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, id__lt=before.pk),
+    )
+
+
+@dataclass(frozen=True)
+class HistoryWindow:
+    events: list[TicketEvent]
+    # Whether older changes exist that the window leaves out.
+    more: bool
+    last_pk: int
+
+
+def history_window(events: QuerySet[TicketEvent], *, whole: bool = False) -> HistoryWindow:
+    """The latest changes of a ticket, oldest first like the whole history."""
+    if whole:
+        shown = list(events)
+        return HistoryWindow(shown, False, max((e.pk for e in shown), default=0))
+    latest = list(events.reverse()[: HISTORY_SHOWN + 1])
+    more = len(latest) > HISTORY_SHOWN
+    shown = latest[:HISTORY_SHOWN][::-1]
+    # Events are written as they happen, but an imported or merged one may be dated earlier.
+    if more:
+        last_pk = events.aggregate(last=Max("pk"))["last"] or 0
+    else:
+        last_pk = max((e.pk for e in shown), default=0)
+    return HistoryWindow(shown, more, last_pk)
