@@ -190,6 +190,10 @@ def route(events: Sequence[TicketEvent]) -> None:
         moved = any(e.kind == EventKind.FIELD_CHANGED and e.field == "team" for e in ticket_events)
         if created is None and not moved:
             continue
+        if not moved and created.ticket.team_id is None and not active_routing_rules():
+            # No rule can give the new ticket a team, and a team set meanwhile (by a
+            # trigger) comes back here as its own change.
+            continue
         ticket = ticket_for_rules(ticket_pk, active_routing_rules())
         if ticket.is_resolved or ticket.merged_into_id:
             continue

@@ -31,6 +31,7 @@ from concierge.automation.triggers_conditions import (
     ticket_for_rules,
 )
 from concierge.people.models import User
+from concierge.tickets import batch
 from concierge.tickets.models import EventKind, MessageKind, Ticket, TicketEvent
 from concierge.tickets.services import caused_by
 
@@ -149,15 +150,18 @@ def run_triggers(events: Sequence[TicketEvent]) -> None:
     summaries = {pk: s for pk, s in summaries.items() if s is not None}
     if not summaries:
         return
-    triggers = list(active_triggers())
+    triggers = batch.memo("automation.triggers", lambda: list(active_triggers()))
     if not triggers:
         return
     calendars = CalendarCache()
     with _cascade() as fired:
         for ticket_pk, happening in summaries.items():
             done = fired.setdefault(ticket_pk, set())
-            ticket = ticket_for_rules(ticket_pk)
-            for trigger in triggers:
+            listening = [t for t in triggers if happening.events.intersection(t.events)]
+            if not listening:
+                continue
+            ticket = ticket_for_rules(ticket_pk, listening)
+            for trigger in listening:
                 if trigger.pk in done or not matches(trigger, ticket, happening, calendars):
                     continue
                 done.add(trigger.pk)
@@ -169,7 +173,7 @@ def run_triggers(events: Sequence[TicketEvent]) -> None:
                         actor=happening.actor,
                     )
                 # The next trigger sees what this one changed.
-                ticket = ticket_for_rules(ticket_pk)
+                ticket = ticket_for_rules(ticket_pk, listening)
 
 
 # --- dry run ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +31,7 @@ from concierge.sla import business_time
 from concierge.sla.calendar import Calendar, CalendarError
 from concierge.sla.models import BusinessCalendar
 from concierge.sla.queries import calendar_value, calendars_with_rules
+from concierge.tickets import batch
 from concierge.tickets.models import Channel, Priority, Status, Tag, Ticket, TicketType
 
 
@@ -260,22 +261,45 @@ class CalendarCache:
 
     def get(self, pk: str) -> Calendar | None:
         if self._values is None:
-            self._values = {}
-            for stored in calendars_with_rules():
-                try:
-                    self._values[str(stored.pk)] = calendar_value(stored)
-                except CalendarError:  # a broken calendar matches nothing rather than failing
-                    self._values[str(stored.pk)] = None
+            self._values = batch.memo("automation.calendars", _calendars)
         return self._values.get(pk)
 
 
-def ticket_for_rules(pk: int) -> Ticket:
-    """A ticket with what conditions read about it, in a fixed number of queries."""
-    return (
-        Ticket.objects.select_related("requester", "organization", "team", "assignee")
-        .prefetch_related("tags", "requester__identities")
-        .get(pk=pk)
-    )
+def _calendars() -> dict[str, Calendar | None]:
+    values: dict[str, Calendar | None] = {}
+    for stored in calendars_with_rules():
+        try:
+            values[str(stored.pk)] = calendar_value(stored)
+        except CalendarError:  # a broken calendar matches nothing rather than failing
+            values[str(stored.pk)] = None
+    return values
+
+
+class HasConditions(Protocol):
+    conditions_all: list[dict[str, str]]
+    conditions_any: list[dict[str, str]]
+
+
+def ticket_for_rules(pk: int, rules: Iterable[HasConditions] | None = None) -> Ticket:
+    """A ticket with what conditions read about it, in a fixed number of queries.
+
+    Given the rules about to be evaluated, the tags and the requester's addresses are
+    read only when one of their conditions looks at them (one query each, per change).
+    """
+    fields = None
+    if rules is not None:
+        fields = {
+            condition.get("field")
+            for rule in rules
+            for condition in (*rule.conditions_all, *rule.conditions_any)
+        }
+    related = [
+        name
+        for name, field in (("tags", "tags"), ("requester__identities", "requester_email"))
+        if fields is None or field in fields
+    ]
+    tickets = Ticket.objects.select_related("requester", "organization", "team", "assignee")
+    return tickets.prefetch_related(*related).get(pk=pk)
 
 
 def _text_holds(operator: str, haystack: str, needle: str) -> bool:

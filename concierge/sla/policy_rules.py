@@ -31,6 +31,7 @@ from concierge.sla.models import (
     SlaPolicyTarget,
 )
 from concierge.sla.queries import calendar_value
+from concierge.tickets import batch
 from concierge.tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
@@ -222,7 +223,12 @@ def config_token() -> str:
 
 
 def current_config() -> SlaConfig:
-    """The compiled configuration, reloaded only when its token changed (one query)."""
+    """The compiled configuration, reloaded only when its token changed (one query;
+    none after the first in a batch of incoming mail, see concierge.tickets.batch)."""
+    return batch.memo("sla.config", _current_config)
+
+
+def _current_config() -> SlaConfig:
     global _cached
     token = config_token()
     cached = _cached

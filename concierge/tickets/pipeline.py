@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from django.db import transaction
 
+from concierge.tickets import batch
 from concierge.tickets.models import Channel, EventKind, MessageKind, TicketEvent
 
 
@@ -79,10 +80,16 @@ def send_webhooks(events: Sequence[TicketEvent]) -> None:
 def index_for_search(events: Sequence[TicketEvent]) -> None:
     """Re-index each changed ticket for agents' search (concierge.search.services), in
     the same transaction so a search right after the change finds it; a failure here
-    never undoes the change itself."""
+    never undoes the change itself. Inside a batch (a mail fetch, an import) the batch
+    indexes its tickets together, shortly after their commit (concierge.tickets.batch)."""
     from concierge.search.services import tickets_index_safely
 
-    tickets_index_safely(ticket_ids=list(dict.fromkeys(event.ticket_id for event in events)))
+    ticket_ids = list(dict.fromkeys(event.ticket_id for event in events))
+    running = batch.current()
+    if running is not None:
+        running.index_later(ticket_ids)
+        return
+    tickets_index_safely(ticket_ids=ticket_ids)
 
 
 STEPS: list[Callable[[Sequence[TicketEvent]], None]] = [

@@ -273,8 +273,9 @@ def mailbox_poll(mailbox: Mailbox) -> PollResult:
     try:
         client = imap_connect(mailbox)
         try:
-            for folder in mailbox.folders:
-                _poll_folder(client, mailbox, folder, result)
+            with ingest.ingest_batch():
+                for folder in mailbox.folders:
+                    _poll_folder(client, mailbox, folder, result)
         finally:
             try:
                 client.logout()

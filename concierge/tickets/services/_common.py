@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.db import connection
 from django.db.models import F
 
 from concierge.people.models import Customer, User
@@ -74,8 +75,23 @@ AttachmentInput = UploadedFile | IncomingFile
 # --- helpers -------------------------------------------------------------------------------
 
 
+_NEXT_NUMBER_SQL = (
+    f"UPDATE {TicketNumberSequence._meta.db_table} "  # noqa: S608 - no outside input
+    "SET last_number = last_number + 1 WHERE id = 1 RETURNING last_number"
+)
+
+
 def _next_ticket_number() -> int:
-    """Hand out the next number; the row lock serializes concurrent creators."""
+    """Hand out the next number; the row lock serializes concurrent creators.
+
+    One UPDATE ... RETURNING (SQLite and PostgreSQL both have it) takes the lock and
+    the number at once; only the very first ticket creates the row.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_NUMBER_SQL)
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
     sequence, _ = TicketNumberSequence.objects.select_for_update().get_or_create(pk=1)
     TicketNumberSequence.objects.filter(pk=1).update(last_number=F("last_number") + 1)
     return sequence.last_number + 1

@@ -98,19 +98,21 @@ class Command(BaseCommand):
         seen: set[str] = set()
         total = archive.count_messages(paths)
         progress = tqdm(total=total, unit="msg", disable=None, file=self.stderr._out)
-        for item in archive.read_archives(paths):
-            if dry_run:
-                result = ingest.ingest_preview(item.raw, seen=seen)
-            else:
-                stored = ingest.raw_message_store(
-                    raw=item.raw, source=RawSource.IMPORT, mailbox=target, origin=item.origin
-                )
-                result = ingest.raw_message_process(stored.pk, acknowledge=acknowledge)
-            parsed = result.parsed or parse_message(item.raw)
-            counts[result.action] = counts.get(result.action, 0) + 1
-            if json:
-                self.stdout.write(self._dumps(_report(result, parsed, item.origin)))
-            progress.update(1)
+        # One batch, as a fetch run is: what the messages share is read once.
+        with ingest.ingest_batch():
+            for item in archive.read_archives(paths):
+                if dry_run:
+                    result = ingest.ingest_preview(item.raw, seen=seen)
+                else:
+                    stored = ingest.raw_message_store(
+                        raw=item.raw, source=RawSource.IMPORT, mailbox=target, origin=item.origin
+                    )
+                    result = ingest.raw_message_process(stored.pk, acknowledge=acknowledge)
+                parsed = result.parsed or parse_message(item.raw)
+                counts[result.action] = counts.get(result.action, 0) + 1
+                if json:
+                    self.stdout.write(self._dumps(_report(result, parsed, item.origin)))
+                progress.update(1)
         progress.close()
         summary = ", ".join(f"{count} {action}" for action, count in sorted(counts.items()))
         self.stderr.write(f"{sum(counts.values())} messages: {summary or 'none'}")
