@@ -203,6 +203,16 @@ def ticket_index(*, ticket_id: int) -> bool:
     return bool(entries)
 
 
+def tickets_index(*, ticket_ids: list[int]) -> int:
+    """(Re)build the entries of many tickets together, in a fixed number of queries: a
+    batch of incoming mail indexes its tickets this way. Returns how many were indexed."""
+    with transaction.atomic():
+        TicketEntry.objects.filter(ticket_id__in=ticket_ids).delete()
+        entries = _ticket_entries(ticket_ids)
+        TicketEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
 def tickets_index_safely(*, ticket_ids: list[int]) -> None:
     """Index tickets inside the caller's transaction, in a savepoint: should indexing
     fail, the ticket change still commits (nothing a customer sends is lost for search's

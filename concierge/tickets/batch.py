@@ -20,11 +20,14 @@ indexed in its own transaction, as before. Batches nest: an inner one joins the 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
+
+logger = logging.getLogger(__name__)
 
 INDEX_EVERY = 200
 INDEX_AFTER_SECONDS = 2.0
@@ -52,11 +55,18 @@ class Batch:
             self.index_now()
 
     def index_now(self) -> None:
-        from concierge.search.services import tickets_index_safely
+        from concierge.search.services import tickets_index, tickets_index_safely
 
         ticket_ids, self.to_index, self.waiting_since = list(self.to_index), {}, None
-        if ticket_ids:
-            tickets_index_safely(ticket_ids=ticket_ids)
+        for start in range(0, len(ticket_ids), INDEX_EVERY):
+            chunk = ticket_ids[start : start + INDEX_EVERY]
+            try:
+                tickets_index(ticket_ids=chunk)
+            except Exception:
+                # One ticket that cannot be indexed must not keep the others out of
+                # search: one by one, each failure logged.
+                logger.exception("indexing %s tickets together failed", len(chunk))
+                tickets_index_safely(ticket_ids=chunk)
 
 
 _current: ContextVar[Batch | None] = ContextVar("tickets_batch", default=None)

@@ -181,3 +181,20 @@ def test_a_copy_within_one_batch_is_a_duplicate(process, mailbox):
     assert copy.action == IngestAction.DUPLICATE
     assert copy.ticket_number == first.ticket_number
     assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_when_indexing_together_fails_the_tickets_are_indexed_one_by_one(
+    process, mailbox, monkeypatch
+):
+    from concierge.search import services as search_services
+
+    def broken(*, ticket_ids: list[int]) -> int:
+        raise RuntimeError("the index is being rebuilt")
+
+    monkeypatch.setattr(search_services, "tickets_index", broken)
+    with ingest_batch():
+        process(_new_request(1))
+        process(_new_request(2))
+
+    assert TicketEntry.objects.count() == 2
