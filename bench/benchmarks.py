@@ -189,6 +189,9 @@ def inbox_cases(
                 url = f"{inbox}?{urlencode({'view': slug, 'cursor': cursor})}"
                 case = f"{slug}: cursor {depth:,} rows deep"
                 yield repeat("inbox", case, label, client, url, settings)
+        # The page asks for its sidebar's counts once shown: a request of the inbox too.
+        counts = reverse("tickets:inbox_counts")
+        yield repeat("inbox", "sidebar counts, after the page", label, client, counts, settings)
 
 
 def ticket_page_cases(

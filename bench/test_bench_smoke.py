@@ -84,6 +84,7 @@ def test_every_benchmark_runs_and_reports_its_structure(tiny_desk: GenerationRes
         assert f"{slug}: first page" in inbox_cases
         assert any(c.startswith(f"{slug}: pages 1-") for c in inbox_cases)
     assert any("rows deep" in c for c in inbox_cases)
+    assert "sidebar counts, after the page" in inbox_cases
     assert any("200-message thread" in r.case for r in results if r.benchmark == "ticket_page")
     for result in results:
         assert isinstance(result, Result)
