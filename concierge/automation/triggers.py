@@ -160,10 +160,18 @@ def run_triggers(events: Sequence[TicketEvent]) -> None:
             listening = [t for t in triggers if happening.events.intersection(t.events)]
             if not listening:
                 continue
-            ticket = ticket_for_rules(ticket_pk, listening)
+            # The ticket as the change that wrote the events left it: most changes fire
+            # nothing, and then the conditions read only what they need of it.
+            ticket: Ticket = by_ticket[ticket_pk][0].ticket
+            loaded = False
             for trigger in listening:
                 if trigger.pk in done or not matches(trigger, ticket, happening, calendars):
                     continue
+                if not loaded:
+                    # About to act: on the row as it is, with what conditions read.
+                    ticket, loaded = ticket_for_rules(ticket_pk, listening), True
+                    if not matches(trigger, ticket, happening, calendars):
+                        continue
                 done.add(trigger.pk)
                 with caused_by("trigger", trigger.pk, trigger.name):
                     perform(

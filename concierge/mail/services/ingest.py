@@ -51,8 +51,6 @@ from concierge.tickets.services import message_receive, ticket_create, ticket_se
 logger = logging.getLogger(__name__)
 
 HEADER_END = re.compile(rb"\r?\n\r?\n")
-# What bytes.rstrip() takes off each line, done in one pass over the whole body.
-TRAILING_SPACE = re.compile(rb"[ \t\r\x0b\x0c]+(?=\n|\Z)")
 LANGUAGE_HINTS = (
     ("ru", re.compile(r"[а-яё]", re.IGNORECASE)),
     ("tr", re.compile(r"[ğışİĞŞ]")),
@@ -116,7 +114,7 @@ def fingerprint(raw: bytes, parsed: ParsedMessage) -> str:
     """
     parts = HEADER_END.split(raw, maxsplit=1)
     body = parts[1] if len(parts) == 2 else b""
-    body = TRAILING_SPACE.sub(b"", body.replace(b"\r\n", b"\n"))
+    body = b"\n".join(line.rstrip() for line in body.replace(b"\r\n", b"\n").split(b"\n"))
     digest = hashlib.sha256()
     for value in (
         parsed.message_id,
