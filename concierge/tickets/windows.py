@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from concierge.tickets.models import Message, TicketEvent
 
@@ -47,22 +47,19 @@ class ThreadWindow:
 
 def thread_window(messages: QuerySet[Message], *, whole: bool = False) -> ThreadWindow:
     """The thread's head and tail, or all of it when it is short or `whole` is asked for."""
-    if whole:
-        shown = list(messages)
-        return ThreadWindow(shown, None, max((m.pk for m in shown), default=0))
-    shown = list(messages[: THREAD_HEAD + THREAD_TAIL + THREAD_MIN_HIDDEN])
-    if len(shown) < THREAD_HEAD + THREAD_TAIL + THREAD_MIN_HIDDEN:
-        return ThreadWindow(shown, None, max((m.pk for m in shown), default=0))
-    total = messages.count()
-    if total <= THREAD_HEAD + THREAD_TAIL + THREAD_MIN_HIDDEN:
-        return ThreadWindow(shown, None, max(m.pk for m in shown))
-    head = shown[:THREAD_HEAD]
-    tail = list(messages.reverse()[:THREAD_TAIL])[::-1]
-    gap = ThreadGap(count=total - len(head) - len(tail), after=head[-1].pk, before=tail[0].pk)
     # A message merged in from another ticket keeps its date, so the newest id may
-    # sit anywhere in the thread.
-    last_pk = messages.aggregate(last=Max("pk"))["last"] or 0
-    return ThreadWindow(head + tail, gap, last_pk)
+    # sit anywhere in the thread: it is asked for, not taken from the tail.
+    summary = messages.aggregate(total=Count("pk"), last=Max("pk"))
+    total, last_pk = summary["total"], summary["last"] or 0
+    if whole or total <= THREAD_HEAD + THREAD_TAIL + THREAD_MIN_HIDDEN:
+        return ThreadWindow(list(messages), None, last_pk)
+    # The ids first, then one read of the shown messages with their related rows.
+    keys = messages.prefetch_related(None).values_list("pk", flat=True)
+    head_ids = list(keys[:THREAD_HEAD])
+    tail_ids = list(keys.reverse()[:THREAD_TAIL])
+    shown = list(messages.filter(pk__in=head_ids + tail_ids))
+    gap = ThreadGap(count=total - len(shown), after=head_ids[-1], before=tail_ids[-1])
+    return ThreadWindow(shown, gap, last_pk)
 
 
 def messages_between(
