@@ -24,7 +24,7 @@ def test_prepare_then_run_reports_wall_and_cpu_time_and_changes_nothing(
 ) -> None:
     generate(Scale(tickets=120, messages_per_ticket=1, customers=30), chunk_size=64)
 
-    sla_sweep.prepare(argparse.Namespace(open=60, days=1, seed=1))
+    sla_sweep.prepare(argparse.Namespace(open=60, days=1, seed=1, no_backlog_sweep=False))
 
     unresolved = Ticket.objects.filter(status__in=["new", "open", "pending", "on_hold"])
     assert unresolved.count() == 60
@@ -36,7 +36,7 @@ def test_prepare_then_run_reports_wall_and_cpu_time_and_changes_nothing(
     )
     target = tmp_path / "sla.json"
 
-    sla_sweep.run(argparse.Namespace(ticks=2, repeat=2, updates=3, json=str(target)))
+    sla_sweep.run(argparse.Namespace(ticks=2, repeat=2, updates=3, json=str(target), sample=0))
 
     report = json.loads(target.read_text())
     cases = [row["case"] for row in report["results"]]
@@ -57,3 +57,8 @@ def test_prepare_then_run_reports_wall_and_cpu_time_and_changes_nothing(
         list(Ticket.objects.order_by("pk").values_list("priority", "sla_check_at")),
     )
     assert after == before
+
+    sample = tmp_path / "sample.json"
+    sla_sweep.run(argparse.Namespace(ticks=0, repeat=1, updates=1, json=str(sample), sample=5))
+    cases = [row["case"] for row in json.loads(sample.read_text())["results"]]
+    assert "sweep: projected one-minute tick" in cases
