@@ -46,6 +46,17 @@ def _with_corrections(
     ]
 
 
+def _searches_more(language: str, clauses: list[Clause]) -> bool:
+    """Whether spelling alternatives add a stem to the search: another form of the same
+    word ("другие" for "другим") finds nothing new, so the search is not run again."""
+    analyzer = analyzer_for(language)
+    return any(
+        analyzer.stem(alternative) != analyzer.stem(clause.word)
+        for clause in clauses
+        for alternative in clause.alternatives
+    )
+
+
 def _language_queries(
     text: str, languages: list[str], *, prefix: bool, audiences: list[int] | None
 ) -> list[LanguageQuery]:
@@ -214,7 +225,7 @@ def search_articles(
             for clause in clauses:
                 if clause.alternatives:
                     results.corrections[clause.word] = list(clause.alternatives)
-        if results.corrections:
+        if any(_searches_more(code, clauses) for code, clauses in corrected):
             queries = corrected
             ranked = _ranked_ids(
                 ARTICLES, queries, visible, limit=candidates, wanted=limit, titles_first=True

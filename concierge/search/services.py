@@ -224,19 +224,24 @@ def tickets_index_safely(*, ticket_ids: list[int]) -> None:
             logger.exception("ticket %s could not be indexed for search", ticket_id)
 
 
-def tickets_reindex(*, batch_size: int = 1000, start_after: int = 0) -> int:
-    """Rebuild every ticket entry in batches of ids; returns the count."""
+def tickets_reindex(
+    *, batch_size: int = 1000, start_after: int = 0, up_to: int | None = None
+) -> int:
+    """Rebuild the ticket entries in batches of ids; returns the count.
+
+    Without bounds every entry is rebuilt from scratch. `start_after` and `up_to` (ids,
+    the second inclusive) rebuild one range, so that a large desk can be indexed by
+    several processes at once, each taking its own range."""
     from concierge.tickets.models import Ticket
 
-    if start_after == 0:
+    if start_after == 0 and up_to is None:
         TicketEntry.objects.all().delete()
+    tickets = Ticket.objects.all() if up_to is None else Ticket.objects.filter(pk__lte=up_to)
     indexed = 0
     last_pk = start_after
     while True:
         ids = list(
-            Ticket.objects.filter(pk__gt=last_pk)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
+            tickets.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size]
         )
         if not ids:
             break

@@ -21,14 +21,15 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 @lru_cache(maxsize=100_000)
-def _token_forms(language: str, token: str) -> tuple[tuple[str, str, frozenset[str]], ...]:
-    """(folded word, stem, stems of its compound tails) for each word of a token; the
-    same words come back in every search, so their analysis is kept."""
+def _token_forms(language: str, token: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """What a token of a text can match, worked out once per language and token (the same
+    words come back in every search): the stems of its words and of their compound tails,
+    and the folded words and stems a typed prefix may begin."""
     analyzer = analyzer_for(language)
-    return tuple(
-        (word, analyzer.stem(word), frozenset(analyzer.stems(analyzer.compound_tails([word]))))
-        for word in analyzer.words(token)
-    )
+    words = analyzer.words(token)
+    stems = analyzer.stems(words)
+    tails = analyzer.stems(analyzer.compound_tails(words))
+    return frozenset(stems) | frozenset(tails), tuple(words) + tuple(stems)
 
 
 SNIPPET_WORDS = 32
@@ -64,15 +65,11 @@ class Highlighter:
         return known
 
     def _analyze(self, token: str) -> bool:
-        for word, stem, tail_stems in _token_forms(self.analyzer.language, token):
-            if stem in self.stems or any(
-                stem.startswith(prefix) or word.startswith(prefix) for prefix in self.prefixes
-            ):
-                return True
-            # A compound found through one of its tails is highlighted whole.
-            if not self.stems.isdisjoint(tail_stems):
-                return True
-        return False
+        # A compound found through one of its tails' stems is highlighted whole.
+        stems, starts = _token_forms(self.analyzer.language, token)
+        if not self.stems.isdisjoint(stems):
+            return True
+        return any(start.startswith(self.prefixes) for start in starts) if self.prefixes else False
 
     def count(self, text: str) -> int:
         """How many of a text's words match: to pick the passage worth quoting."""

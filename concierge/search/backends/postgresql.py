@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from concierge.search.analysis import Analyzer, analyzer_for
-from concierge.search.backends.base import Corpus, LanguageQuery, is_unrestricted
+from concierge.search.backends.base import Corpus, LanguageQuery, compiled, is_unrestricted
 from concierge.search.backends.pg_configs import CONFIG_FUNCTION, PG_CONFIGS
 from concierge.search.parsing import Clause
 
@@ -79,19 +79,25 @@ class PostgreSQLBackend:
         exclude: tuple[int, ...] = (),
         title_only: bool = False,
     ) -> list[tuple[int, float]]:
+        # A title of its own, when the corpus has one, is searched through its own index;
+        # otherwise titles are the lexemes of weight A in the whole document.
+        own_title = title_only and bool(corpus.title_document)
         expression, params = query_expression(
-            queries, require_all=require_all, title_only=title_only
+            queries, require_all=require_all, title_only=title_only and not own_title
         )
         if not expression:
             return []
-        conditions = ["entry.document @@ matched.query"]
+        document = f"entry.{corpus.title_document}" if own_title else "entry.document"
+        conditions = [f"{document} @@ matched.query"]
         values: list[object] = list(params)
         if corpus.by_language:
             # Only the rows of the languages searched have their tsvector read at all.
             conditions.append("entry.language = ANY(%s)")
             values.append([language for language, _ in queries])
         if not is_unrestricted(visible):
-            visible_sql, visible_params = visible.values("pk").query.sql_with_params()
+            visible_sql, visible_params = compiled(
+                visible, "postgresql", lambda: visible.values("pk")
+            )
             conditions.append(f"entry.{corpus.key} IN ({visible_sql})")
             values.extend(visible_params)
         if exclude:
@@ -101,7 +107,7 @@ class PostgreSQLBackend:
         # Normalization 32 scales the rank into [0, 1); weights D, C, B, A.
         # Table and column names are constants; every value is a parameter.
         sql = (
-            f"SELECT entry.{corpus.key}, ts_rank('{{0.05, 0.2, 0.4, 1.0}}', entry.document, "  # noqa: S608
+            f"SELECT entry.{corpus.key}, ts_rank('{{0.05, 0.2, 0.4, 1.0}}', {document}, "  # noqa: S608
             f"matched.query, 32) AS score "
             f"FROM {corpus.entry_table} AS entry, (SELECT {expression} AS query) AS matched "
             f"WHERE {' AND '.join(conditions)} ORDER BY score DESC, entry.{corpus.key} LIMIT %s"

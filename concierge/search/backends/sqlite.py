@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from concierge.search.analysis import Analyzer, analyzer_for
-from concierge.search.backends.base import Corpus, LanguageQuery, is_unrestricted
+from concierge.search.backends.base import Corpus, LanguageQuery, compiled, is_unrestricted
 from concierge.search.parsing import Clause
 
 # How many of the best matches are checked for visibility first; all of them are checked
@@ -78,8 +78,9 @@ class SQLiteBackend:
         if not is_unrestricted(visible):
             # Checked row by row through the primary key: with a plain `rowid IN (...)`
             # SQLite hands each visible id to FTS5 and runs the MATCH once per id.
-            own = visible.filter(pk=RawSQL("matched.id", ())).values("pk")
-            own_sql, own_params = own.query.sql_with_params()
+            own_sql, own_params = compiled(
+                visible, "sqlite", lambda: visible.filter(pk=RawSQL("matched.id", ())).values("pk")
+            )
             conditions.append(f"EXISTS ({own_sql})")
             params.extend(own_params)
         if exclude:

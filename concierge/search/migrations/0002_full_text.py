@@ -12,22 +12,7 @@ tsvector columns with GIN indexes, and a trigram GIN index on the vocabulary.
 from django.db import migrations
 
 from concierge.search.backends.pg_configs import PG_CONFIGS, config_function_sql
-
-
-class VendorSQL(migrations.RunSQL):
-    """RunSQL that runs on one database vendor only and is a no-op on the others."""
-
-    def __init__(self, vendor: str, sql: list[str], reverse_sql: list[str]) -> None:
-        super().__init__(sql, reverse_sql)
-        self.vendor = vendor
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == self.vendor:
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == self.vendor:
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+from concierge.search.migrations._vendor import VendorSQL
 
 
 def _fts_with_triggers(table, source, key, columns):
