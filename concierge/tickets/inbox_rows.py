@@ -58,6 +58,8 @@ def inbox_rows(tickets: Iterable[Ticket], now: datetime | None = None) -> list[I
     now = now or timezone.now()
     # One reverse() per page: every ticket URL differs only in its number.
     url_prefix = reverse("tickets:detail", args=[0]).removesuffix("0/")
+    # Translated once per page, not once per row.
+    select_label = _("Select ticket #%(number)s")
     status_labels = {value: str(label) for value, label in Status.choices}
     priority_labels = {value: str(label) for value, label in Priority.choices}
     rows = []
@@ -83,7 +85,7 @@ def inbox_rows(tickets: Iterable[Ticket], now: datetime | None = None) -> list[I
                 updated_ago=naturaltime(ticket.updated_at),
                 badge=badge,
                 badge_title=_badge_title(badge),
-                select_label=_("Select ticket #%(number)s") % {"number": ticket.number},
+                select_label=select_label % {"number": ticket.number},
             )
         )
     return rows
