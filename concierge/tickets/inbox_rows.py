@@ -9,7 +9,6 @@ stays the one place that decides the markup.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +18,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from concierge.sla.display import DueBadge, due_badge
-from concierge.tickets.models import Priority, Status, Ticket
+from concierge.tickets.models import Priority, Status
+from concierge.tickets.queries import InboxPage
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +53,8 @@ def _badge_title(badge: DueBadge | None) -> str:
     return _("%(target)s due %(due)s") % {"target": badge.target, "due": due}
 
 
-def inbox_rows(tickets: Iterable[Ticket], now: datetime | None = None) -> list[InboxRow]:
-    """The rows of one inbox page, from tickets loaded by `inbox_page`."""
+def inbox_rows(page: InboxPage, now: datetime | None = None) -> list[InboxRow]:
+    """The rows of one page read by `inbox_page`."""
     now = now or timezone.now()
     # One reverse() per page: every ticket URL differs only in its number.
     url_prefix = reverse("tickets:detail", args=[0]).removesuffix("0/")
@@ -63,7 +63,7 @@ def inbox_rows(tickets: Iterable[Ticket], now: datetime | None = None) -> list[I
     status_labels = {value: str(label) for value, label in Status.choices}
     priority_labels = {value: str(label) for value, label in Priority.choices}
     rows = []
-    for ticket in tickets:
+    for ticket in page.tickets:
         updated = timezone.localtime(ticket.updated_at)
         badge = due_badge(ticket, now)
         rows.append(
@@ -72,14 +72,14 @@ def inbox_rows(tickets: Iterable[Ticket], now: datetime | None = None) -> list[I
                 number=ticket.number,
                 url=f"{url_prefix}{ticket.number}/",
                 subject=ticket.subject,
-                requester=str(ticket.requester),
+                requester=page.requester_names.get(ticket.requester_id, ""),
                 status=ticket.status,
                 status_label=status_labels.get(ticket.status, ticket.status),
                 priority=ticket.priority,
                 priority_label=priority_labels.get(ticket.priority, str(ticket.priority)),
                 assignee=str(ticket.assignee) if ticket.assignee_id else "",
                 team=str(ticket.team) if ticket.team_id else "",
-                tags=[tag.name for tag in ticket.tags.all()],
+                tags=page.tag_names.get(ticket.pk, []),
                 updated_iso=updated.isoformat(),
                 updated_title=formats.date_format(updated, "DATETIME_FORMAT"),
                 updated_ago=naturaltime(ticket.updated_at),

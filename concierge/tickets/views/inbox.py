@@ -128,7 +128,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         next_page_url = f"{inbox_url}?{base_query}{separator}cursor={page.next_cursor}"
     context = {
         "page": page,
-        "rows": inbox_rows(page.tickets),
+        "rows": inbox_rows(page),
         "chosen": chosen,
         "is_first_page": not request.GET.get("cursor"),
         "first_page_url": first_page_url,
