@@ -168,6 +168,17 @@ class Ticket(models.Model):
                 name="ticket_sla_next_due",
                 condition=models.Q(sla_next_due_at__isnull=False),
             ),
+            # The same for a team-restricted agent's SLA view and counts, read per part.
+            models.Index(
+                fields=["team", "sla_next_due_at", "id"],
+                name="ticket_team_sla_next_due",
+                condition=models.Q(sla_next_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["assignee", "sla_next_due_at", "id"],
+                name="ticket_assignee_sla_next_due",
+                condition=models.Q(sla_next_due_at__isnull=False),
+            ),
             models.Index(
                 fields=["sla_check_at"],
                 name="ticket_sla_check",

@@ -270,9 +270,14 @@ def inbox_page(
     column, descending = SORTS[sort]
     position = decode_cursor(cursor, column) if cursor else None
     if sort in NULLS_LAST_SORTS:
-        tickets = apply_filters(tickets_visible_to(user), user, filters)
-        rows = _nulls_last_rows(tickets, column, position, page_size + 1)
-        return _nulls_last_page(rows, column, page_size, sort, filters)
+        rows: list[Ticket] = []
+        for part in _visibility_parts(user):
+            part_rows = _nulls_last_rows(
+                apply_filters(part, user, filters), column, position, page_size + 1
+            )
+            rows += part_rows
+        rows.sort(key=lambda ticket: _nulls_last_key(getattr(ticket, column), ticket.pk))
+        return _nulls_last_page(rows[: page_size + 1], column, page_size, sort, filters)
     order = [f"-{column}", "-id"] if descending else [column, "id"]
     keys: list[tuple[Any, int]] = []
     for part in _visibility_parts(user):
@@ -340,7 +345,16 @@ def _visibility_parts(user: User) -> list[QuerySet[Ticket]]:
     team_ids = agent_team_scope(user) if is_agent(user) else None
     if team_ids is None:
         return [tickets_visible_to(user)]
-    return [Ticket.objects.filter(team_id__in=team_ids), Ticket.objects.filter(assignee=user)]
+    # Disjoint, so that counts add up: the agent's own tickets outside their teams.
+    return [
+        Ticket.objects.filter(team_id__in=team_ids),
+        Ticket.objects.filter(assignee=user).exclude(team_id__in=team_ids),
+    ]
+
+
+def _nulls_last_key(value: Any, pk: int) -> tuple[Any, ...]:
+    # Tickets with a value first, by it; then the others by id.
+    return (0, value, pk) if value is not None else (1, pk)
 
 
 def _after_position(column: str, descending: bool, position: tuple[Any, int]) -> Q:
@@ -397,9 +411,9 @@ def _nulls_last_page(
 
 def view_counts(user: User) -> dict[str, int]:
     """How many tickets each built-in view holds, for the sidebar."""
-    visible = tickets_visible_to(user)
+    parts = _visibility_parts(user)
     return {
-        slug: apply_filters(visible, user, view.filters).count()
+        slug: sum(apply_filters(part, user, view.filters).count() for part in parts)
         for slug, view in BUILTIN_VIEWS.items()
         if slug != "all"
     }
