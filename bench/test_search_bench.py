@@ -33,5 +33,15 @@ def test_the_speed_benchmark_generates_articles_and_measures_every_case():
     assert all(row["samples"] > 0 and row["p95_ms"] >= row["p50_ms"] for row in rows)
 
 
+def test_the_ticket_index_is_built_by_the_products_indexing(ticket):
+    from concierge.search.models import TicketEntry
+
+    lines: list[str] = []
+    search_speed.index_tickets(1, lines.append)
+    assert TicketEntry.objects.filter(ticket=ticket).exists()
+    assert len(lines) == 1
+    assert lines[0].strip().startswith("1 tickets indexed")
+
+
 def test_typed_prefixes_grow_word_by_word():
     assert search_speed.typed_prefixes("where is") == ["wh", "where", "where is"]
