@@ -6,7 +6,8 @@ message to the next:
 
 - configuration the pipeline steps read (active triggers, routing rules, the SLA
   configuration, our own mail addresses) is read once per batch with `memo`, not once per
-  message; a change an admin saves meanwhile applies from the next batch, seconds later;
+  message; a change an admin saves meanwhile applies from the next batch (the next
+  fetch run or import);
 - search indexing of the tickets the batch changed is done together, a few queries for
   many tickets instead of a handful per message, once `INDEX_EVERY` tickets wait or
   `INDEX_AFTER_SECONDS` passed (checked after each message), and when the batch ends.
