@@ -8,17 +8,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from concierge.mail.models import AfterProcessing, ImapAuth, Mailbox
+from concierge.text import ModelLabelsMixin
 
 SECRET_HELP = _("Stored as given; leave empty to keep the stored one.")
 
 
-class MailboxForm(forms.ModelForm):
+class MailboxForm(ModelLabelsMixin, forms.ModelForm):
     # Token endpoints are https; a bare host name means https too.
     oauth2_token_url = forms.URLField(
         label=_("OAuth2 token endpoint"), required=False, max_length=500, assume_scheme="https"
     )
     imap_folders = forms.CharField(
-        label=_("folders"),
+        label=_("Folders"),
         required=False,
         help_text=_("Comma-separated; INBOX when empty."),
     )

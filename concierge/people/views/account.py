@@ -18,6 +18,7 @@ from django.views.decorators.cache import cache_control
 
 from concierge.people.models import User
 from concierge.people.signin import remember_language
+from concierge.text import ModelLabelsMixin
 
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 
@@ -38,7 +39,7 @@ class LoginView(auth_views.LoginView):
         return reverse("portal:request_list")
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(ModelLabelsMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         required=False,
