@@ -283,7 +283,12 @@ def _deliver(
     wanted = acknowledge and mailbox is not None and mailbox.auto_acknowledge
     if wanted and not appended and not noise:
         outbox.acknowledgement_queue(
-            ticket=ticket, customer=customer, address=sender, mailbox=mailbox, ours=ours
+            ticket=ticket,
+            customer=customer,
+            address=sender,
+            mailbox=mailbox,
+            ours=ours,
+            opened_by=parsed.message_id,
         )
     return action_for(parsed, appended=appended), ticket, message
 

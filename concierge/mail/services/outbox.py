@@ -120,15 +120,20 @@ def _queue(
     cc: list[str],
     headers: dict[str, str],
     thread: bool = True,
+    thread_ids: tuple[str, list[str]] | None = None,
 ) -> OutboundEmail:
     """Store one rendered e-mail; it is sent when the transaction commits.
 
     `thread`: it answers the customer's thread (In-Reply-To, References) and its own
     Message-ID is indexed, so an answer to it lands on the ticket. E-mails about the
     ticket to agents and other people stay out of the thread, so their answers are
-    never taken for the customer's.
+    never taken for the customer's. `thread_ids` is (In-Reply-To, References) when the
+    caller knows them already.
     """
-    in_reply_to, references = _thread_ids(ticket) if thread else ("", [])
+    if not thread:
+        in_reply_to, references = "", []
+    else:
+        in_reply_to, references = thread_ids or _thread_ids(ticket)
     html = next(
         (content for content, mimetype in email.alternatives if mimetype == "text/html"), ""
     )
@@ -250,8 +255,13 @@ def acknowledgement_queue(
     address: str,
     mailbox: Mailbox | None,
     ours: set[str] | None = None,
+    opened_by: str | None = None,
 ) -> OutboundEmail | None:
-    """Tell the customer we have their request and its number, in their language."""
+    """Tell the customer we have their request and its number, in their language.
+
+    `opened_by`: the Message-ID of the e-mail that opened the ticket, its only message
+    so far ("" when it had none); the thread is then known without reading it back.
+    """
     if not address or is_our_address(address, ours) or not acknowledgement_allowed(address):
         return None
     email = render_mail_email(
@@ -274,6 +284,7 @@ def acknowledgement_queue(
         cc=[],
         # RFC 3834: an automatic answer says so, and asks others not to answer it.
         headers={"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"},
+        thread_ids=None if opened_by is None else (opened_by, [opened_by] if opened_by else []),
     )
 
 

@@ -31,9 +31,9 @@ from concierge.tickets.models import Ticket
 # A new customer's new request, alone: store, claim, customer, ticket, message, event,
 # SLA, language, triggers, routing, thread ids, acknowledgement, the raw row, the
 # transaction, and the ticket's search entry.
-NEW_MESSAGE_QUERIES = 45
+NEW_MESSAGE_QUERIES = 44
 # The same in a batch: the search entry waits for the end of the batch ...
-IN_BATCH_QUERIES = 34
+IN_BATCH_QUERIES = 33
 # ... and what every message would read (our addresses, the SLA configuration's
 # version, the active triggers and routing rules) is read by the first one only.
 SHARED_READS = 4
@@ -198,3 +198,20 @@ def test_when_indexing_together_fails_the_tickets_are_indexed_one_by_one(
         process(_new_request(2))
 
     assert TicketEntry.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_acknowledgement_answers_the_message_that_opened_the_ticket(process, mailbox):
+    from concierge.mail.models import OutboundEmail, OutboundKind
+
+    process(_new_request(1))
+    process(build(from_="Mia <mia@example.net>", subject="No id", message_id=None))
+
+    with_id, without_id = OutboundEmail.objects.filter(kind=OutboundKind.ACKNOWLEDGEMENT).order_by(
+        "pk"
+    )
+    assert (with_id.in_reply_to, with_id.references) == (
+        "order-1@example.net",
+        "<order-1@example.net>",
+    )
+    assert (without_id.in_reply_to, without_id.references) == ("", "")
