@@ -43,3 +43,12 @@ def test_it_indexes_the_tails_of_finnish_compounds():
     assert "palvelussa" in tails
     assert finnish.stem("palvelussa") == finnish.stem("palvelu")
     assert analyzer_for("en").compound_tails(["customerservice"]) == []
+
+
+def test_the_words_one_edit_away_include_every_kind_of_edit():
+    from concierge.search.spelling import ALPHABETS, _one_edit_away
+
+    near = _one_edit_away("card", ALPHABETS["en"])
+    assert {"crd", "acrd", "cart", "cards", "scard"} <= near
+    assert "card" not in near
+    assert "ıptal" in _one_edit_away("iptal", ALPHABETS["tr"])

@@ -82,6 +82,23 @@ def test_it_tolerates_typos_from_the_vocabulary(admin):
     assert titles(search_articles(ANONYMOUS, "delivrey", language="en")) == ["Delivery times"]
 
 
+def test_a_mistyped_middle_letter_of_a_short_word_is_found(admin):
+    """'lomp' shares no three letters with 'lamp': one edit away all the same."""
+    publish(admin, "Desk lamp", "The lamp needs a new bulb.")
+    results = search_articles(ANONYMOUS, "lomp", language="en")
+    assert titles(results) == ["Desk lamp"]
+    assert results.corrections == {"lomp": ["lamp"]}
+
+
+def test_typos_in_cyrillic_turkish_and_finnish_are_fixed_from_the_vocabulary(admin):
+    publish(admin, "Возврат", "Оформите возврат товара.", language="ru")
+    publish(admin, "İade", "Ürün iadesi için formu doldurun.", language="tr")
+    publish(admin, "Palautus", "Täytä palautuslomake.", language="fi")
+    assert search_articles(ANONYMOUS, "товра", language="ru").corrections == {"товра": ["товара"]}
+    assert search_articles(ANONYMOUS, "formü", language="tr").corrections == {"formü": ["formu"]}
+    assert search_articles(ANONYMOUS, "täytö", language="fi").corrections == {"täytö": ["täytä"]}
+
+
 def test_it_matches_the_last_word_as_a_prefix_while_typing(admin):
     publish(admin, "Refunds", "We refund returned items within two weeks.")
     assert titles(search_articles(ANONYMOUS, "refu", language="en", prefix=True)) == ["Refunds"]
