@@ -270,13 +270,15 @@ def inbox_page(
     column, descending = SORTS[sort]
     position = decode_cursor(cursor, column) if cursor else None
     if sort in NULLS_LAST_SORTS:
-        rows: list[Ticket] = []
+        found: dict[int, Ticket] = {}
         for part in _visibility_parts(user):
             part_rows = _nulls_last_rows(
                 apply_filters(part, user, filters), column, position, page_size + 1
             )
-            rows += part_rows
-        rows.sort(key=lambda ticket: _nulls_last_key(getattr(ticket, column), ticket.pk))
+            found.update((ticket.pk, ticket) for ticket in part_rows)
+        rows = sorted(
+            found.values(), key=lambda ticket: _nulls_last_key(getattr(ticket, column), ticket.pk)
+        )
         return _nulls_last_page(rows[: page_size + 1], column, page_size, sort, filters)
     order = [f"-{column}", "-id"] if descending else [column, "id"]
     keys: list[tuple[Any, int]] = []
@@ -335,21 +337,23 @@ def _with_row_details(page: InboxPage) -> InboxPage:
     return page
 
 
-def _visibility_parts(user: User) -> list[QuerySet[Ticket]]:
+def _visibility_parts(user: User, *, disjoint: bool = False) -> list[QuerySet[Ticket]]:
     """The agent's visible tickets as querysets that each follow one index.
 
     A team-restricted agent sees their teams' tickets or their own: as one OR of two
     columns, both databases read every such ticket and sort them to keep one page, while
-    each side alone walks its index in order and stops after a page.
+    each side alone walks its index in order and stops after a page. Pages merge the
+    parts by key and drop doubles; counts need them `disjoint`.
     """
     team_ids = agent_team_scope(user) if is_agent(user) else None
     if team_ids is None:
         return [tickets_visible_to(user)]
-    # Disjoint, so that counts add up: the agent's own tickets outside their teams.
-    return [
-        Ticket.objects.filter(team_id__in=team_ids),
-        Ticket.objects.filter(assignee=user).exclude(team_id__in=team_ids),
-    ]
+    own = Ticket.objects.filter(assignee=user)
+    if disjoint:
+        # Only the agent's own tickets outside their teams: this reads all of their
+        # own tickets, which a page must not do when most are in their teams.
+        own = own.exclude(team_id__in=team_ids)
+    return [Ticket.objects.filter(team_id__in=team_ids), own]
 
 
 def _nulls_last_key(value: Any, pk: int) -> tuple[Any, ...]:
@@ -411,7 +415,7 @@ def _nulls_last_page(
 
 def view_counts(user: User) -> dict[str, int]:
     """How many tickets each built-in view holds, for the sidebar."""
-    parts = _visibility_parts(user)
+    parts = _visibility_parts(user, disjoint=True)
     return {
         slug: sum(apply_filters(part, user, view.filters).count() for part in parts)
         for slug, view in BUILTIN_VIEWS.items()

@@ -97,6 +97,29 @@ def test_an_agent_of_a_restricted_team_sees_its_tickets_and_those_assigned_to_th
     }
 
 
+@pytest.mark.parametrize("sort", ["-updated_at", "sla_next_due_at", "number"])
+def test_a_restricted_agents_pages_and_counts_hold_each_ticket_once(
+    desk, agent, customer, support_team, sort
+):
+    # Assigned to the agent in their own team: in both parts the page is read from.
+    own = new_ticket(customer, "support: assigned to agent", team=support_team, assignee=agent)
+    Ticket.objects.filter(pk=own.pk).update(sla_next_due_at=timezone.now())
+    expected = {
+        "support: customer's",
+        "support: other's",
+        "billing: assigned to agent",
+        "support: assigned to agent",
+    }
+
+    first = inbox_page(agent, filters={}, sort=sort, page_size=2)
+    second = inbox_page(agent, filters={}, sort=sort, cursor=first.next_cursor, page_size=2)
+    subjects = [t.subject for t in first.tickets + second.tickets]
+
+    assert sorted(subjects) == sorted(expected)
+    assert second.next_cursor is None
+    assert view_counts(agent)["mine"] == 2
+
+
 def test_a_teammate_sees_the_teams_tickets_but_not_another_agents_elsewhere(desk, teammate):
     assert visible(teammate) == {"support: customer's", "support: other's"}
 
