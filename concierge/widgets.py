@@ -9,11 +9,12 @@ time of an empty page on their drop-downs. These widgets produce the same markup
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
 from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -40,12 +41,13 @@ class QuickSelectMixin:
             if selected and not self.allow_multiple_selected:
                 state["open"] = False
             marker = " selected" if selected else ""
-            return f'<option value="{escape(text)}"{marker}>{escape(label)}</option>'
+            # The standard library's escape is Django's without the lazy-text wrapper.
+            return f'<option value="{escape(text)}"{marker}>{escape(str(label))}</option>'
 
         for group_value, group_label in self.choices:
             if isinstance(group_label, list | tuple):
                 inner = "".join(option(v, label) for v, label in group_label)
-                parts.append(f'<optgroup label="{escape(group_value)}">{inner}</optgroup>')
+                parts.append(f'<optgroup label="{escape(str(group_value))}">{inner}</optgroup>')
             else:
                 parts.append(option(group_value, group_label))
         return format_html(
