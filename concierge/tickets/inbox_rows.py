@@ -81,7 +81,9 @@ def inbox_rows(page: InboxPage, now: datetime | None = None) -> list[InboxRow]:
                 team=str(ticket.team) if ticket.team_id else "",
                 tags=page.tag_names.get(ticket.pk, []),
                 updated_iso=updated.isoformat(),
-                updated_title=formats.date_format(updated, "DATETIME_FORMAT"),
+                # ISO 8601 reads the same in every language, at a fraction of the
+                # cost of the localized format on fifty rows.
+                updated_title=updated.strftime("%Y-%m-%d %H:%M"),
                 updated_ago=naturaltime(ticket.updated_at),
                 badge=badge,
                 badge_title=_badge_title(badge),
