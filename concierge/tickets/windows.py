@@ -16,11 +16,11 @@ from concierge.tickets.models import Message, TicketEvent
 
 # A long thread opens on its first message and its latest ones.
 THREAD_HEAD = 1
-THREAD_TAIL = 20
+THREAD_TAIL = 10
 # Hiding fewer messages than this is not worth a click: such a thread is shown whole.
 THREAD_MIN_HIDDEN = 5
 # The history lists the latest changes; the rest are one click away.
-HISTORY_SHOWN = 25
+HISTORY_SHOWN = 15
 
 
 @dataclass(frozen=True)
