@@ -11,7 +11,7 @@ import binascii
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -271,7 +271,7 @@ def inbox_page(
     position = decode_cursor(cursor, column) if cursor else None
     if sort in NULLS_LAST_SORTS:
         found: dict[int, Ticket] = {}
-        for part in _visibility_parts(user):
+        for part in _visibility_parts(user, filters):
             part_rows = _nulls_last_rows(
                 apply_filters(part, user, filters), column, position, page_size + 1
             )
@@ -282,11 +282,13 @@ def inbox_page(
         return _nulls_last_page(rows[: page_size + 1], column, page_size, sort, filters)
     order = [f"-{column}", "-id"] if descending else [column, "id"]
     keys: list[tuple[Any, int]] = []
-    for part in _visibility_parts(user):
-        tickets = apply_filters(part, user, filters)
-        if position is not None:
-            tickets = tickets.filter(_after_position(column, descending, position))
-        keys += tickets.order_by(*order).values_list(column, "id")[: page_size + 1]
+    parts = _visibility_parts(user, filters)
+    for part in parts:
+        for part_filters in _one_status_each(filters) if len(parts) > 1 else [filters]:
+            tickets = apply_filters(part, user, part_filters)
+            if position is not None:
+                tickets = tickets.filter(_after_position(column, descending, position))
+            keys += tickets.order_by(*order).values_list(column, "id")[: page_size + 1]
     # Each part is already in order; merged, the page is the first rows of the union.
     keys = sorted(set(keys), key=lambda key: (key[0], key[1]), reverse=descending)
     page_ids = [pk for _, pk in keys[: page_size + 1]]
@@ -337,23 +339,50 @@ def _with_row_details(page: InboxPage) -> InboxPage:
     return page
 
 
-def _visibility_parts(user: User, *, disjoint: bool = False) -> list[QuerySet[Ticket]]:
+def _visibility_parts(
+    user: User,
+    filters: dict[str, list[str]] | None = None,
+    *,
+    disjoint: bool = False,
+    team_ids: list[int] | Literal["ask"] | None = "ask",
+) -> list[QuerySet[Ticket]]:
     """The agent's visible tickets as querysets that each follow one index.
 
     A team-restricted agent sees their teams' tickets or their own: as one OR of two
     columns, both databases read every such ticket and sort them to keep one page, while
     each side alone walks its index in order and stops after a page. Pages merge the
-    parts by key and drop doubles; counts need them `disjoint`.
+    parts by key and drop doubles; counts need them `disjoint`. A part the view's
+    assignee filter rules out is not read at all.
     """
-    team_ids = agent_team_scope(user) if is_agent(user) else None
+    if team_ids == "ask":
+        team_ids = agent_team_scope(user) if is_agent(user) else None
     if team_ids is None:
         return [tickets_visible_to(user)]
+    assignees = set((filters or {}).get("assignee", []))
+    mine = {"me", str(user.pk)}
+    # Assigned to the agent: all in the own part. Unassigned or another's: never there.
+    read_team = not assignees or bool(assignees - mine)
+    read_own = not assignees or bool(assignees & mine)
     own = Ticket.objects.filter(assignee=user)
-    if disjoint:
+    if disjoint and read_team:
         # Only the agent's own tickets outside their teams: this reads all of their
         # own tickets, which a page must not do when most are in their teams.
         own = own.exclude(team_id__in=team_ids)
-    return [Ticket.objects.filter(team_id__in=team_ids), own]
+    parts = [Ticket.objects.filter(team_id__in=team_ids)] if read_team else []
+    return [*parts, own] if read_own else parts
+
+
+def _one_status_each(filters: dict[str, list[str]]) -> list[dict[str, list[str]]]:
+    """The filters once per chosen status, when several are chosen.
+
+    With several statuses and a team, SQLite's planner walks the team's tickets by date
+    and tests each one's status: past the last open one, that is every ticket the team
+    ever had. One status at a time is an ordered range of (team, status, date).
+    """
+    statuses = [value for value in filters.get("status", []) if value]
+    if len(statuses) < 2:
+        return [filters]
+    return [{**filters, "status": [status]} for status in dict.fromkeys(statuses)]
 
 
 def _nulls_last_key(value: Any, pk: int) -> tuple[Any, ...]:
@@ -415,9 +444,12 @@ def _nulls_last_page(
 
 def view_counts(user: User) -> dict[str, int]:
     """How many tickets each built-in view holds, for the sidebar."""
-    parts = _visibility_parts(user, disjoint=True)
+    team_ids = agent_team_scope(user) if is_agent(user) else None
     return {
-        slug: sum(apply_filters(part, user, view.filters).count() for part in parts)
+        slug: sum(
+            apply_filters(part, user, view.filters).count()
+            for part in _visibility_parts(user, view.filters, disjoint=True, team_ids=team_ids)
+        )
         for slug, view in BUILTIN_VIEWS.items()
         if slug != "all"
     }

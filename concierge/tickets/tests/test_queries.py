@@ -118,6 +118,14 @@ def test_a_restricted_agents_pages_and_counts_hold_each_ticket_once(
     assert sorted(subjects) == sorted(expected)
     assert second.next_cursor is None
     assert view_counts(agent)["mine"] == 2
+    assert view_counts(agent)["unassigned"] == 2
+    mine = inbox_page(agent, filters=BUILTIN_VIEWS["mine"].filters, sort=sort)
+    unassigned = inbox_page(agent, filters=BUILTIN_VIEWS["unassigned"].filters, sort=sort)
+    assert {t.subject for t in mine.tickets} == {
+        "billing: assigned to agent",
+        "support: assigned to agent",
+    }
+    assert {t.subject for t in unassigned.tickets} == {"support: customer's", "support: other's"}
 
 
 def test_a_teammate_sees_the_teams_tickets_but_not_another_agents_elsewhere(desk, teammate):
