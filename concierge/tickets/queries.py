@@ -282,9 +282,10 @@ def inbox_page(
         return _nulls_last_page(rows[: page_size + 1], column, page_size, sort, filters)
     order = [f"-{column}", "-id"] if descending else [column, "id"]
     keys: list[tuple[Any, int]] = []
-    parts = _visibility_parts(user, filters)
-    for part in parts:
-        for part_filters in _one_status_each(filters) if len(parts) > 1 else [filters]:
+    team_ids = agent_team_scope(user) if is_agent(user) else None
+    by_status = _one_status_each(filters) if team_ids is not None else [filters]
+    for part in _visibility_parts(user, filters, team_ids=team_ids):
+        for part_filters in by_status:
             tickets = apply_filters(part, user, part_filters)
             if position is not None:
                 tickets = tickets.filter(_after_position(column, descending, position))
