@@ -168,6 +168,13 @@ class Ticket(models.Model):
                 name="ticket_sla_next_due",
                 condition=models.Q(sla_next_due_at__isnull=False),
             ),
+            # A team's unassigned queue, by status and date: the unassigned view of a
+            # team-restricted agent, and the queue routing hands tickets out from.
+            models.Index(
+                fields=["team", "status", "-updated_at", "-id"],
+                name="ticket_team_queue",
+                condition=models.Q(assignee__isnull=True),
+            ),
             # The same for a team-restricted agent's SLA view and counts, read per part.
             models.Index(
                 fields=["team", "sla_next_due_at", "id"],
