@@ -252,7 +252,7 @@ class InboxPage:
     sort: str
     filters: dict[str, list[str]] = field(default_factory=dict)
     # What a row shows besides the ticket's own columns: tag names by ticket id and
-    # requester names by customer id, read as plain values (see `_row_details`).
+    # requester names by customer id, read as plain values (see `_with_row_details`).
     tag_names: dict[int, list[str]] = field(default_factory=dict)
     requester_names: dict[int, str] = field(default_factory=dict)
 
@@ -320,7 +320,7 @@ def _with_row_details(page: InboxPage) -> InboxPage:
     )
     for ticket_id, name in tagged:
         page.tag_names.setdefault(ticket_id, []).append(name)
-    nameless = set()
+    nameless: set[int] = set()
     for ticket in page.tickets:
         if ticket.requester.full_name:
             page.requester_names[ticket.requester_id] = ticket.requester.full_name
