@@ -31,6 +31,7 @@ from concierge.tickets.queries import ticket_for_user, ticket_timeline
 from concierge.tickets.services import NotAllowedError
 from concierge.tickets.views.access import agent_required, refuse
 from concierge.tickets.views.display import timeline_entry
+from concierge.tickets.windows import history_window
 
 INVALID = 422
 
@@ -84,17 +85,12 @@ def playbook_step(request: HttpRequest, number: int, step_id: int) -> HttpRespon
     if not request.htmx:
         return redirect("tickets:detail", number=number)
     context = checklist_context(request, ticket)
-    # The tick is in the ticket's history too: refresh it beside the checklist.
-    context["timeline"] = [timeline_entry(e) for e in _timeline(ticket)]
+    # The tick is in the ticket's history too: refresh it beside the checklist, as the
+    # ticket page shows it (its latest changes).
+    history = history_window(ticket_timeline(ticket))
+    context["timeline"] = [timeline_entry(event) for event in history.events]
+    context["timeline_more"] = history.more
     return render(request, "automation/_after_playbook_step.html", context)
-
-
-def _timeline(ticket: Ticket) -> list[Any]:
-    return list(
-        ticket_timeline(ticket)
-        .select_related("message")
-        .prefetch_related("actor_customer__identities")
-    )
 
 
 # --- settings (admins) -------------------------------------------------------------------------

@@ -101,7 +101,12 @@ def message_for_user(user: User, ticket: Ticket, pk: int) -> Message:
 
 
 def ticket_timeline(ticket: Ticket) -> QuerySet[TicketEvent]:
-    return ticket.events.select_related("actor", "actor_customer").order_by("created_at", "id")
+    """The ticket's history, oldest first, with what its entries show."""
+    return (
+        ticket.events.select_related("actor", "actor_customer", "message")
+        .prefetch_related("actor_customer__identities")
+        .order_by("created_at", "id")
+    )
 
 
 def customer_tickets(user: User, customer: Customer) -> QuerySet[Ticket]:

@@ -198,11 +198,7 @@ def ticket_context(
     )
     window = thread_window(visible_messages, whole=whole_thread)
     thread = window.messages
-    events = (
-        ticket_timeline(ticket)
-        .select_related("message")
-        .prefetch_related("actor_customer__identities")
-    )
+    events = ticket_timeline(ticket)
     history = history_window(events, whole=whole_history)
     timeline = [timeline_entry(event) for event in history.events]
     tags = list(ticket.tags.all())

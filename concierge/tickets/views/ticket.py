@@ -81,12 +81,8 @@ def earlier_messages(request: HttpRequest, number: int) -> HttpResponse:
 def history(request: HttpRequest, number: int) -> HttpResponse:
     """The ticket's whole history, in place of the window of its latest changes."""
     ticket = ticket_for_user(request.user, number)
-    events = (
-        ticket_timeline(ticket)
-        .select_related("message")
-        .prefetch_related("actor_customer__identities")
-    )
-    context = {"ticket": ticket, "timeline": [timeline_entry(event) for event in events]}
+    timeline = [timeline_entry(event) for event in ticket_timeline(ticket)]
+    context = {"ticket": ticket, "timeline": timeline}
     return render(request, "tickets/_timeline.html", context)
 
 
