@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from concierge.search.analysis import analyzer_for, base_language
@@ -364,7 +365,8 @@ def search_tickets(
         if len(quoted) < SNIPPET_MESSAGES:
             quoted.append(body)
     for ticket in by_number:
-        hits.append(TicketHit(ticket, float("inf"), SafeString(ticket.subject), SafeString("")))
+        # The subject is the customer's words: escaped like every highlighted one.
+        hits.append(TicketHit(ticket, float("inf"), escape(ticket.subject), SafeString("")))
     highlighters = {
         language: Highlighter.for_clauses(analyzer_for(language), clauses)
         for language, clauses in queries

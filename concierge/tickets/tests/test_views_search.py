@@ -24,6 +24,33 @@ def test_a_ticket_number_jumps_straight_to_the_ticket(login, agent, ticket):
         assert response["Location"] == detail
 
 
+def test_a_ticket_found_by_number_among_others_shows_its_subject_escaped(
+    login, agent, customer, support_team
+):
+    hostile = ticket_create(
+        requester=customer,
+        subject='<img src=x onerror="alert(1)">',
+        body_text="x",
+        channel="web",
+        team=support_team,
+    )
+    # Another ticket holds the same number in its words: a result page, not a redirect.
+    ticket_create(
+        requester=customer,
+        subject=f"About order {hostile.number}",
+        body_text="x",
+        channel="web",
+        team=support_team,
+    )
+
+    response = login(agent).get(SEARCH, {"q": str(hostile.number)})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<img src=x onerror="alert(1)">' not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
 def test_words_find_tickets_by_subject_and_customer(login, agent, ticket):
     client = login(agent)
 
