@@ -67,10 +67,15 @@ def active_routing_rules() -> list[RoutingRule]:
     )
 
 
-def team_for(ticket: Ticket, message_text: str, now: dt.datetime) -> RoutingRule | None:
+def team_for(
+    ticket: Ticket,
+    message_text: str,
+    now: dt.datetime,
+    rules: Sequence[RoutingRule] | None = None,
+) -> RoutingRule | None:
     """The first active routing rule whose conditions hold for the ticket."""
     facts = Facts(ticket=ticket, at=now, message_text=message_text, calendars=CalendarCache())
-    for rule in active_routing_rules():
+    for rule in active_routing_rules() if rules is None else rules:
         if conditions_hold(rule.conditions_all, rule.conditions_any, facts):
             return rule
     return None
@@ -185,22 +190,23 @@ def route(events: Sequence[TicketEvent]) -> None:
     by_ticket: dict[int, list[TicketEvent]] = {}
     for event in events:
         by_ticket.setdefault(event.ticket_id, []).append(event)
+    rules = active_routing_rules() if by_ticket else []
     for ticket_pk, ticket_events in by_ticket.items():
         created = next((e for e in ticket_events if e.kind == EventKind.CREATED), None)
         moved = any(e.kind == EventKind.FIELD_CHANGED and e.field == "team" for e in ticket_events)
         if created is None and not moved:
             continue
-        if not moved and created.ticket.team_id is None and not active_routing_rules():
+        if not moved and created.ticket.team_id is None and not rules:
             # No rule can give the new ticket a team, and a team set meanwhile (by a
             # trigger) comes back here as its own change.
             continue
-        ticket = ticket_for_rules(ticket_pk, active_routing_rules())
+        ticket = ticket_for_rules(ticket_pk, rules)
         if ticket.is_resolved or ticket.merged_into_id:
             continue
         now = timezone.now()
         if created is not None and ticket.team_id is None:
             text = created.message.body_text if created.message else ""
-            rule = team_for(ticket, text, now)
+            rule = team_for(ticket, text, now, rules)
             if rule is not None:
                 # The team change comes back through the pipeline, which then assigns.
                 with caused_by("routing_rule", rule.pk, rule.name):
@@ -339,6 +345,8 @@ def off_shift_tickets_return(now: dt.datetime) -> int:
             if row.off_shift_since is not None:
                 AgentAvailability.objects.filter(pk=row.pk).update(off_shift_since=None)
             continue
+        if row.off_shift_since is not None:
+            continue  # this shift's end was handled already
         # Claimed with a conditional update: two workers never return one shift twice.
         claimed = AgentAvailability.objects.filter(pk=row.pk, off_shift_since__isnull=True).update(
             off_shift_since=now

@@ -23,9 +23,9 @@ RESULTS = 50
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    filter_form = InboxFilterForm(
-        request.GET, agents=list(active_agents()), teams=list(Team.objects.all())
-    )
+    # Only names for the drop-downs, as in the inbox's filter bar.
+    agents = list(active_agents().only("id", "full_name", "email"))
+    filter_form = InboxFilterForm(request.GET, agents=agents, teams=list(Team.objects.all()))
     # Results come in order of relevance: the inbox's sort has no place here.
     del filter_form.fields["sort"]
     filter_form.is_valid()
