@@ -196,6 +196,33 @@ def test_wrong_credentials_are_refused(post):
     assert not RawMessage.objects.exists()
 
 
+def test_wrong_credentials_are_refused_before_the_body_is_read(post, monkeypatch):
+    from concierge.mail.views import webhooks as views
+
+    read = []
+    monkeypatch.setattr(views, "_read_body", lambda request: read.append(request) or True)
+    wrong = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"desk:guess").decode()}
+
+    response = post(
+        "postmark", json.dumps(postmark_event()), auth=wrong, content_type="application/json"
+    )
+
+    assert response.status_code == 403
+    assert read == []
+
+
+def test_a_content_length_that_is_no_number_is_a_bad_request_not_an_error(post):
+    response = post(
+        "postmark",
+        json.dumps(postmark_event()),
+        content_type="application/json",
+        CONTENT_LENGTH="lots",
+    )
+
+    assert response.status_code == 400
+    assert not RawMessage.objects.exists()
+
+
 @pytest.mark.parametrize("provider", ["mailjet", "no-such-provider"])
 def test_a_provider_that_is_not_switched_on_is_not_there(client, provider):
     assert client.post(URL.format(provider), {}, **AUTH).status_code == 404
