@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from concierge.mail import addresses, conf
 from concierge.mail.mime import ParsedMessage
-from concierge.mail.models import Direction, IngestAction, Mailbox, MailMessageId, OutboundEmail
+from concierge.mail.models import IngestAction, Mailbox, OutboundEmail
 from concierge.mail.services.threading import recipient_addresses
 from concierge.people.models import User
 from concierge.tickets.attachments import IncomingFile
@@ -138,7 +138,14 @@ def notification_make_answerable(
     footer = _footer(agent)
     outbound.body_text = f"{outbound.body_text.rstrip()}\n\n-- \n{footer}\n"
     if outbound.body_html:
-        outbound.body_html = f"{outbound.body_html}\n<hr>\n<p>{escape(footer)}</p>"
+        html_footer = f"<hr>\n<p>{escape(footer)}</p>\n"
+        # Inside the document when the template wrote a whole one, not after </html>.
+        head, body_end, tail = outbound.body_html.rpartition("</body>")
+        outbound.body_html = (
+            f"{head}{html_footer}{body_end}{tail}"
+            if body_end
+            else f"{outbound.body_html}\n{html_footer}"
+        )
     outbound.save(update_fields=["reply_to", "message_id", "body_text", "body_html"])
     return True
 
@@ -218,11 +225,7 @@ def agent_answer_deliver(
         )
     except NotAllowedError as error:
         raise AgentAnswerRefusedError(f"{agent.email}: {error}") from None
-    if parsed.message_id:
-        MailMessageId.objects.create(
-            message_id=parsed.message_id,
-            ticket=message.ticket,
-            ticket_message=message,
-            direction=Direction.INBOUND,
-        )
+    # The agent's own Message-ID is not kept for threading: the next e-mail to the
+    # customer would answer it and show the agent's mail host in its References. A
+    # second copy of the answer is caught by its fingerprint.
     return IngestAction.APPENDED, message.ticket, message

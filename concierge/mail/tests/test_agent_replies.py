@@ -23,7 +23,7 @@ from concierge.mail.models import (
 from concierge.mail.services import agent_replies
 from concierge.mail.tests.messages import SUPPORT, build
 from concierge.tickets.models import Message, MessageKind, Ticket
-from concierge.tickets.services import ticket_update
+from concierge.tickets.services import ticket_reply, ticket_update
 
 QUOTE = (
     "\n\nOn Mon, 15 Dec 2025 at 15:00, Lamps Support <support@desk.example> wrote:\n"
@@ -131,6 +131,45 @@ def test_an_answer_becomes_a_public_reply_e_mailed_to_the_customer(
     assert OutboundEmail.objects.filter(kind=OutboundKind.REPLY, ticket_message=reply).exists()
     stored = RawMessage.objects.get(pk=result.raw_message_id)
     assert (stored.status, stored.ticket_message) == (RawStatus.PROCESSED, reply)
+
+
+def test_the_reply_to_the_customer_does_not_answer_the_agents_own_e_mail(
+    notification, ticket, agent, ingest, mailoutbox, django_capture_on_commit_callbacks
+):
+    ingest(answer_to(notification, body="On its way.", message_id="private@agent-laptop.example"))
+    # The next reply, written in the desk, goes on in the customer's thread.
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_reply(ticket=ticket, author=agent, body_text="Tracking follows.", internal=False)
+
+    sent = customer_mail(mailoutbox)[-1]
+    assert "Tracking follows." in sent.body
+
+    # The customer's thread goes on from the customer's own message; the agent's mail
+    # host is in none of its headers.
+    assert "agent-laptop.example" not in sent.extra_headers["In-Reply-To"]
+    assert "agent-laptop.example" not in sent.extra_headers["References"]
+
+
+def test_the_answering_hint_sits_inside_a_whole_html_document(ticket, agent):
+    outbound = OutboundEmail.objects.create(
+        kind=OutboundKind.AUTOMATION,
+        ticket=ticket,
+        from_address="desk@example.com",
+        to=[agent.email],
+        recipient=agent.email,
+        subject="Breached",
+        message_id="breach-1@desk.example",
+        body_text="A target was breached.",
+        body_html="<html><body><p>A target was breached.</p></body></html>",
+    )
+
+    agent_replies.notification_make_answerable(
+        outbound=outbound, ticket=ticket, mailbox=ticket.email.mailbox
+    )
+
+    outbound.refresh_from_db()
+    assert outbound.body_html.endswith("</body></html>")
+    assert "#note" in outbound.body_html.split("</body>")[0]
 
 
 def test_an_answer_starting_with_the_keyword_is_an_internal_note(
