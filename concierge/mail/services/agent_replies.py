@@ -80,7 +80,7 @@ def message_id(domain: str, number: int, agent_id: int) -> str:
     return f"agent.{number}.{agent_id}.{_code(number, agent_id)}.{random}@{domain}"
 
 
-def answer_key(parsed: ParsedMessage, *, envelope_to: list[str]) -> AnswerKey | None:
+def answer_key(parsed: ParsedMessage, *, envelope_to: list[str], sender: str) -> AnswerKey | None:
     """The ticket and agent a message answers, when it answers an e-mail to an agent.
 
     Plain string checks come first, so ordinary customer mail costs no query.

@@ -316,9 +316,14 @@ def _process_locked(raw: RawMessage, *, acknowledge: bool) -> IngestResult:
         number = earlier.ticket.number if earlier.ticket_id else None
         return IngestResult(raw.pk, IngestAction.DUPLICATE, number, parsed=parsed)
     ours = outbox.our_addresses()
-    reason = _ignore_reason(raw, parsed, addresses.normalize(parsed.from_.address), ours)
+    sender = addresses.normalize(parsed.from_.address)
+    reason = _ignore_reason(raw, parsed, sender, ours)
     # An agent answering the desk's e-mail about a ticket takes the agent's path.
-    answer = None if reason else agent_replies.answer_key(parsed, envelope_to=raw.envelope_to)
+    answer = (
+        None
+        if reason
+        else agent_replies.answer_key(parsed, envelope_to=raw.envelope_to, sender=sender)
+    )
     if answer is not None:
         reason = agent_replies.ignore_reason(parsed)
     if reason:

@@ -84,7 +84,7 @@ def _takes_part(ticket: Ticket, sender: str) -> bool:
     )
 
 
-def _merge_target(ticket: Ticket) -> Ticket:
+def merge_target(ticket: Ticket) -> Ticket:
     """A merged ticket's conversation goes on in the ticket it was merged into."""
     seen = {ticket.pk}
     while ticket.merged_into_id and ticket.merged_into_id not in seen:
@@ -97,7 +97,7 @@ def ticket_for_message(
     parsed: ParsedMessage, *, envelope_to: Iterable[str] = (), sender: str = ""
 ) -> Ticket | None:
     found = _find(parsed, envelope_to=envelope_to, sender=sender)
-    return _merge_target(found) if found is not None else None
+    return merge_target(found) if found is not None else None
 
 
 def _find(parsed: ParsedMessage, *, envelope_to: Iterable[str], sender: str) -> Ticket | None:
