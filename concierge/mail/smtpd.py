@@ -17,23 +17,18 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, transaction
 
-from concierge.mail import addresses, conf
-from concierge.mail.models import Mailbox, RawSource
-from concierge.mail.services import ingest
+from concierge.mail import conf
+from concierge.mail.models import RawSource
+from concierge.mail.services import ingest, mailboxes
 
 logger = logging.getLogger(__name__)
-
-
-def _mailbox_for(address: str) -> Mailbox | None:
-    base, _ = addresses.split_tag(address)
-    return Mailbox.objects.filter(is_active=True, address__iexact=base).first()
 
 
 def _store(raw: bytes, envelope_from: str, recipients: list[str]) -> int:
     from concierge.mail.tasks import process_raw_message
 
     close_old_connections()
-    mailbox = next((m for m in map(_mailbox_for, recipients) if m is not None), None)
+    mailbox = mailboxes.mailbox_for(recipients)
     with transaction.atomic():
         stored = ingest.raw_message_store(
             raw=raw,
@@ -52,7 +47,7 @@ class DeskHandler:
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
-        mailbox = await sync_to_async(_mailbox_for, thread_sensitive=False)(address)
+        mailbox = await sync_to_async(mailboxes.mailbox_for, thread_sensitive=False)([address])
         if mailbox is None:
             return "550 5.1.1 No such mailbox here"
         envelope.rcpt_tos.append(address)

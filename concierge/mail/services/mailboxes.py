@@ -1,11 +1,15 @@
-"""Mailbox settings: the only writes of the admin pages besides reprocessing."""
+"""Mailboxes: which one mail is for, and their settings (the only writes of the admin pages
+besides reprocessing)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models.functions import Lower
 
+from concierge.mail import addresses
 from concierge.mail.models import Mailbox
 
 SECRET_FIELDS = (
@@ -14,6 +18,22 @@ SECRET_FIELDS = (
     "oauth2_refresh_token",
     "oauth2_client_secret",
 )
+
+
+def mailbox_for(recipients: Iterable[str]) -> Mailbox | None:
+    """The active mailbox of the first recipient that has one (plus-addresses count as
+    the mailbox's own): mail for several addresses goes to the first of ours."""
+    wanted = [addresses.split_tag(address)[0] for address in recipients]
+    wanted = [address for address in wanted if address]
+    if not wanted:
+        return None
+    found = {
+        mailbox.address.lower(): mailbox
+        for mailbox in Mailbox.objects.alias(lower=Lower("address")).filter(
+            is_active=True, lower__in=set(wanted)
+        )
+    }
+    return next((found[address] for address in wanted if address in found), None)
 
 
 def mailbox_create(**fields: Any) -> Mailbox:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from anymail.inbound import AnymailInboundMessage
@@ -22,8 +22,8 @@ from anymail.signals import AnymailInboundEvent
 from django.db import transaction
 
 from concierge.mail import addresses
-from concierge.mail.models import Mailbox, RawMessage, RawSource
-from concierge.mail.services import ingest
+from concierge.mail.models import RawMessage, RawSource
+from concierge.mail.services import ingest, mailboxes
 
 
 def _text_bytes(value: object) -> bytes:
@@ -119,15 +119,6 @@ def _addresses_of(message: AnymailInboundMessage) -> list[str]:
     return [addresses.normalize(a) for a in found if "@" in a]
 
 
-def mailbox_for(recipients: Iterable[str]) -> Mailbox | None:
-    """The first active mailbox among the recipients (plus-addresses count as theirs)."""
-    wanted = [addresses.split_tag(address)[0] for address in recipients]
-    if not wanted:
-        return None
-    found = {m.address.lower(): m for m in Mailbox.objects.filter(is_active=True)}
-    return next((found[a] for a in wanted if a in found), None)
-
-
 def inbound_event_store(*, event: AnymailInboundEvent, esp_name: str) -> RawMessage:
     """Store one posted message and queue its processing when the transaction commits.
 
@@ -143,7 +134,7 @@ def inbound_event_store(*, event: AnymailInboundEvent, esp_name: str) -> RawMess
     stored = ingest.raw_message_store(
         raw=original_bytes(event, esp_name),
         source=RawSource.WEBHOOK,
-        mailbox=mailbox_for(recipients),
+        mailbox=mailboxes.mailbox_for(recipients),
         envelope_from=str(message.envelope_sender or ""),
         envelope_to=envelope_to,
         origin=f"{esp_name} {event.event_id or ''}".strip(),

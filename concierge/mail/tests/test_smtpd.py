@@ -6,7 +6,7 @@ import smtplib
 
 import pytest
 
-from concierge.mail.models import RawMessage, RawSource, RawStatus
+from concierge.mail.models import Mailbox, RawMessage, RawSource, RawStatus
 from concierge.mail.smtpd import start_server
 from concierge.mail.tests.conftest import free_port
 from concierge.mail.tests.messages import SUPPORT, build
@@ -60,6 +60,19 @@ def test_a_plus_address_of_a_mailbox_is_accepted(smtp_server):
 
     assert refused == {}
     assert RawMessage.objects.count() == 1
+
+
+def test_mail_for_several_mailboxes_is_stored_once_for_the_first_of_them(smtp_server, mailbox):
+    sales = Mailbox.objects.create(address="sales@desk.example")
+    recipients = ["nobody@desk.example", "Sales+t9-abc@desk.example", SUPPORT]
+    with smtplib.SMTP("127.0.0.1", smtp_server, timeout=10) as client:
+        refused = client.sendmail("emily@example.com", recipients, build())
+
+    # Each recipient is checked on its own: the unknown one alone is refused.
+    assert refused["nobody@desk.example"][0] == 550
+    stored = RawMessage.objects.get()
+    assert stored.mailbox == sales
+    assert stored.envelope_to == ["sales+t9-abc@desk.example", SUPPORT]
 
 
 def test_unknown_recipients_are_refused_with_550(smtp_server):

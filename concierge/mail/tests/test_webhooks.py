@@ -20,7 +20,8 @@ from anymail.signals import AnymailInboundEvent
 from django.core.cache import cache
 
 from concierge.mail.mime import parse_message
-from concierge.mail.models import IngestAction, RawMessage, RawSource, RawStatus
+from concierge.mail.models import IngestAction, Mailbox, RawMessage, RawSource, RawStatus
+from concierge.mail.services import mailboxes
 from concierge.mail.services.webhooks import original_bytes
 from concierge.mail.tests.messages import SUPPORT, build
 from concierge.tickets.models import Ticket
@@ -356,6 +357,20 @@ def test_mail_to_a_plus_address_finds_its_mailbox(post, mailbox):
     post("postmark", json.dumps(event), content_type="application/json")
 
     assert RawMessage.objects.get().mailbox == mailbox
+
+
+def test_the_first_recipient_that_is_an_active_mailbox_of_ours_decides(
+    mailbox, django_assert_num_queries
+):
+    sales = Mailbox.objects.create(address="sales@desk.example")
+    Mailbox.objects.create(address="old@desk.example", is_active=False)
+    recipients = ["friend@example.com", "OLD@desk.example", "Sales+t9-x@Desk.Example", SUPPORT]
+
+    with django_assert_num_queries(1):
+        assert mailboxes.mailbox_for(recipients) == sales
+    assert mailboxes.mailbox_for(["old@desk.example", "nobody@desk.example"]) is None
+    with django_assert_num_queries(0):
+        assert mailboxes.mailbox_for([]) is None
 
 
 def test_mail_to_an_address_that_is_no_mailbox_is_still_kept(post):
