@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from concierge.mail import addresses, conf
 from concierge.mail.mime import ParsedMessage
 from concierge.mail.models import IngestAction, Mailbox, OutboundEmail
-from concierge.mail.services.threading import recipient_addresses
+from concierge.mail.services import threading  # the module: it imports this one too
 from concierge.people.models import User
 from concierge.tickets.attachments import IncomingFile
 from concierge.tickets.models import Message, Ticket
@@ -46,7 +46,6 @@ from concierge.tickets.services import NotAllowedError, ticket_reply
 _HMAC_SALT = "concierge.mail.agent-reply"
 ADDRESS_TAG = re.compile(r"^a(\d{1,18})-(\d{1,18})-([0-9a-f]{12})$")
 MESSAGE_ID = re.compile(r"^agent\.(\d{1,18})\.(\d{1,18})\.([0-9a-f]{12})\.[0-9a-f]+@", re.I)
-MERGE_HOPS = 20
 
 
 class AgentAnswerRefusedError(Exception):
@@ -85,7 +84,7 @@ def answer_key(parsed: ParsedMessage, *, envelope_to: list[str], sender: str) ->
 
     Plain string checks come first, so ordinary customer mail costs no query.
     """
-    for address in recipient_addresses(parsed, envelope_to):
+    for address in threading.recipient_addresses(parsed, envelope_to):
         match = ADDRESS_TAG.match(addresses.split_tag(address)[1])
         if match and (key := _key(*match.groups())) is not None:
             return key
@@ -164,11 +163,8 @@ def _ticket(number: int) -> Ticket:
     ticket = Ticket.objects.filter(number=number).first()
     if ticket is None:
         raise AgentAnswerRefusedError(f"ticket #{number} no longer exists")
-    for _hop in range(MERGE_HOPS):
-        if not ticket.merged_into_id:
-            break
-        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
-    return ticket
+    # The walk visits each ticket once, so even a merge cycle ends.
+    return threading.merge_target(ticket)
 
 
 def _agent(key: AnswerKey, sender: str, ticket: Ticket) -> User:
