@@ -15,19 +15,23 @@ pipeline: stored raw, duplicates recognised, then here instead of the customer p
 Its new text (quoted history and signature taken off by the reply parser) becomes the
 agent's public reply, which goes to the customer through the outbox like any reply; or
 an internal note when its first line starts with `MAIL_AGENT_NOTE_KEYWORD` ("#note").
-Mail that is not from that agent's address, from an agent who may no longer see the
-ticket, or for a ticket that is gone, changes nothing: it is marked failed with the
-reason, for an admin to read (and reprocess once it is fixed). An automatic answer (an
-agent's out-of-office) is kept and ignored.
+Mail with a key from one of the desk's people who is not that agent, from an agent who
+may no longer see the ticket, or for a ticket that is gone, changes nothing: it is marked
+failed with the reason, for an admin to read (and reprocess once it is fixed). An
+automatic answer (an agent's out-of-office) is kept and ignored. Anybody else with a key
+got it on a copy of the agent's answer (copied on it, or sent it on): their mail is
+theirs, a customer's message on the key's ticket, never the agent's.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import escape
@@ -37,7 +41,7 @@ from concierge.mail import addresses, conf
 from concierge.mail.mime import ParsedMessage
 from concierge.mail.models import IngestAction, Mailbox, OutboundEmail
 from concierge.mail.services import threading  # the module: it imports this one too
-from concierge.people.models import User
+from concierge.people.models import STAFF_ROLES, User
 from concierge.tickets.attachments import IncomingFile
 from concierge.tickets.models import Message, Ticket
 from concierge.tickets.queries import tickets_visible_to
@@ -79,20 +83,55 @@ def message_id(domain: str, number: int, agent_id: int) -> str:
     return f"agent.{number}.{agent_id}.{_code(number, agent_id)}.{random}@{domain}"
 
 
-def answer_key(parsed: ParsedMessage, *, envelope_to: list[str], sender: str) -> AnswerKey | None:
-    """The ticket and agent a message answers, when it answers an e-mail to an agent.
-
-    Plain string checks come first, so ordinary customer mail costs no query.
-    """
+def _keys(parsed: ParsedMessage, envelope_to: Iterable[str]) -> Iterator[AnswerKey]:
+    """The valid keys the message carries: its recipients first, then the ids it answers."""
     for address in threading.recipient_addresses(parsed, envelope_to):
         match = ADDRESS_TAG.match(addresses.split_tag(address)[1])
         if match and (key := _key(*match.groups())) is not None:
-            return key
+            yield key
     for referenced in (parsed.in_reply_to, *reversed(parsed.references)):
         match = MESSAGE_ID.match(referenced or "")
         if match and (key := _key(*match.groups())) is not None:
-            return key
-    return None
+            yield key
+
+
+def keyed_ticket_number(parsed: ParsedMessage, envelope_to: Iterable[str] = ()) -> int | None:
+    """The ticket a valid key in the message names, whoever sent it.
+
+    For threading: a customer who answers a copy of an agent's answer (copied on it,
+    or sent it on) writes into that ticket, as with a per-ticket reply address.
+    """
+    key = next(_keys(parsed, envelope_to), None)
+    return key.ticket_number if key is not None else None
+
+
+def answer_key(parsed: ParsedMessage, *, envelope_to: list[str], sender: str) -> AnswerKey | None:
+    """The ticket and agent of an agent's answer to the desk's e-mail; None for other mail.
+
+    Plain string checks come first, so ordinary customer mail costs no query; mail with
+    a valid key costs one. A key also reaches people who are not its agent: a customer
+    copied on the agent's answer who answers all, or who was sent it on. Their mail is
+    the customer's (None), and threading finds its ticket by the key. Mail from one of
+    the desk's own people, or from nobody, still takes the agent's path, where it is
+    refused: nobody but the key's agent writes as that agent, and a colleague's mail is
+    not quietly turned into a customer's.
+    """
+    keys = list(dict.fromkeys(_keys(parsed, envelope_to)))
+    if not keys:
+        return None
+    sender = addresses.normalize(sender)
+    if not sender:
+        return keys[0]  # refused there: an answer must say who wrote it
+    rows = User.objects.filter(
+        Q(pk__in=[key.agent_id for key in keys]) | Q(email__iexact=sender)
+    ).values_list("pk", "email", "role")
+    senders = {pk: role for pk, email, role in rows if addresses.normalize(email) == sender}
+    # Mail that answers several agents' e-mails carries several keys: the sender's counts.
+    mine = next((key for key in keys if key.agent_id in senders), None)
+    if mine is not None:
+        return mine
+    # One of the desk's people with another agent's key: refused on the agent's path.
+    return keys[0] if any(role in STAFF_ROLES for role in senders.values()) else None
 
 
 # --- the e-mail to the agent -------------------------------------------------------------

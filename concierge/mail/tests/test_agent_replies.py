@@ -271,13 +271,14 @@ def test_an_agent_who_can_no_longer_see_the_ticket_changes_nothing(
     assert "agent@example.com may not see ticket" in stored.error
 
 
-def test_somebody_else_writing_to_the_agents_address_changes_nothing(
-    notification, ticket, ingest, mailoutbox
+def test_another_agent_writing_to_the_agents_address_changes_nothing(
+    notification, ticket, teammate, ingest, mailoutbox
 ):
+    # A customer with the address writes as herself (test_agent_answer_copies.py).
     count = ticket.messages.count()
 
     result = ingest(
-        answer_to(notification, body="I am the agent, honest.", from_="emily@example.com")
+        answer_to(notification, body="I am the agent, honest.", from_="teammate@example.com")
     )
 
     assert result.action == IngestAction.FAILED
