@@ -32,7 +32,7 @@ from concierge.mail.models import (
     OutboundStatus,
     RawMessage,
 )
-from concierge.mail.services import agent_replies
+from concierge.mail.services import agent_replies, threading
 from concierge.people.models import Customer
 from concierge.tickets import batch, notifications
 from concierge.tickets.models import Message, Ticket
@@ -87,7 +87,7 @@ def _sender(mailbox: Mailbox | None) -> str:
 def _new_message_id(mailbox: Mailbox | None) -> str:
     address = mailbox.address if mailbox else _address_of(settings.DEFAULT_FROM_EMAIL)
     domain = address.rpartition("@")[2] or "localhost"
-    return make_msgid(idstring="concierge", domain=domain).strip("<>")
+    return make_msgid(idstring=threading.OWN_MESSAGE_ID_TAG, domain=domain).strip("<>")
 
 
 def _thread_ids(ticket: Ticket) -> tuple[str, list[str]]:

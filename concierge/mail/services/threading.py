@@ -18,6 +18,7 @@ from concierge.mail import addresses
 from concierge.mail.headers import parse_id_list, parse_message_id
 from concierge.mail.mime import ParsedMessage
 from concierge.mail.models import Direction, MailMessageId
+from concierge.mail.services import agent_replies
 from concierge.people.models import Customer, IdentityKind
 from concierge.tickets.models import Ticket
 
@@ -102,6 +103,8 @@ def ticket_for_message(
 
 def _find(parsed: ParsedMessage, *, envelope_to: Iterable[str], sender: str) -> Ticket | None:
     number = addresses.ticket_number_from(recipient_addresses(parsed, envelope_to))
+    # A valid key of an e-mail to an agent names its ticket, as a reply address does.
+    number = agent_replies.keyed_ticket_number(parsed, envelope_to) if number is None else number
     if number is not None:
         ticket = Ticket.objects.filter(number=number).first()
         if ticket is not None:
@@ -117,9 +120,18 @@ def _find(parsed: ParsedMessage, *, envelope_to: Iterable[str], sender: str) -> 
     return None
 
 
+#: What `make_msgid(idstring=OWN_MESSAGE_ID_TAG)` puts before the "@" of every Message-ID
+#: the outbox gives out.
+OWN_MESSAGE_ID_TAG = "concierge"
+
+
 def is_our_own_message(message_id: str) -> bool:
+    """Whether the outbox sent a message with this Message-ID (it came back to us).
+
+    Only a Message-ID of the form the outbox makes is looked up: most mail costs no query.
+    """
     return (
-        bool(message_id)
+        f".{OWN_MESSAGE_ID_TAG}@" in message_id
         and MailMessageId.objects.filter(
             message_id=message_id, direction=Direction.OUTBOUND
         ).exists()
