@@ -23,7 +23,7 @@ from concierge.mail.services.ingest import (
     raw_messages_process,
 )
 from concierge.mail.tests.messages import SUPPORT, build
-from concierge.people.models import Organization, OrganizationDomain
+from concierge.people.models import Customer, Organization, OrganizationDomain
 from concierge.people.services import customer_find_or_create_by_email
 from concierge.tickets.models import Channel, Message, Status, Ticket
 from concierge.tickets.services import ticket_reply, ticket_update
@@ -307,6 +307,16 @@ def test_people_in_copy_become_followers_but_not_our_addresses(ingest, mailbox):
         "bob@example.com",
         "carol@example.com",
     ]
+
+
+def test_the_desks_own_people_in_copy_are_no_followers(ingest, mailbox, agent):
+    """An agent copied on a customer's mail (answering all to the agent's own answer,
+    say) is one of us: no customer is made of the agent's address."""
+    ingest(build(to=SUPPORT, cc=f"Bob <bob@example.com>, {agent.email.upper()}"))
+
+    ticket = Ticket.objects.get()
+    assert [c.primary_email for c in ticket.followers.all()] == ["bob@example.com"]
+    assert not Customer.objects.filter(identities__value=agent.email.lower()).exists()
 
 
 def test_people_in_copy_stay_out_when_switched_off(ingest, settings):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -98,21 +99,26 @@ class Command(BaseCommand):
         seen: set[str] = set()
         total = archive.count_messages(paths)
         progress = tqdm(total=total, unit="msg", disable=None, file=self.stderr._out)
-        # One batch, as a fetch run is: what the messages share is read once.
-        with ingest.ingest_batch():
-            for item in archive.read_archives(paths):
-                if dry_run:
-                    result = ingest.ingest_preview(item.raw, seen=seen)
-                else:
-                    stored = ingest.raw_message_store(
-                        raw=item.raw, source=RawSource.IMPORT, mailbox=target, origin=item.origin
-                    )
-                    result = ingest.raw_message_process(stored.pk, acknowledge=acknowledge)
-                parsed = result.parsed or parse_message(item.raw)
-                counts[result.action] = counts.get(result.action, 0) + 1
-                if json:
-                    self.stdout.write(self._dumps(_report(result, parsed, item.origin)))
-                progress.update(1)
+        items = archive.read_archives(paths)
+        if dry_run:
+            outcomes: Iterator[tuple[archive.ArchivedMessage, ingest.IngestResult]] = (
+                (item, ingest.ingest_preview(item.raw, seen=seen)) for item in items
+            )
+        else:
+            # Groups as a fetch run has them: what the messages share is read once.
+            outcomes = ingest.raw_messages_ingest(
+                items,
+                read=lambda item: (item.raw, item.origin),
+                source=RawSource.IMPORT,
+                mailbox=target,
+                acknowledge=acknowledge,
+            )
+        for item, result in outcomes:
+            parsed = result.parsed or parse_message(item.raw)
+            counts[result.action] = counts.get(result.action, 0) + 1
+            if json:
+                self.stdout.write(self._dumps(_report(result, parsed, item.origin)))
+            progress.update(1)
         progress.close()
         summary = ", ".join(f"{count} {action}" for action, count in sorted(counts.items()))
         self.stderr.write(f"{sum(counts.values())} messages: {summary or 'none'}")
