@@ -23,3 +23,14 @@ def send_outbound_email(outbound_id: int) -> str:
         for run_after in due:
             send_outbound_email.using(run_after=run_after).enqueue(outbound_id)
     return status
+
+
+@task()
+def send_outbound_emails(outbound_ids: list[int]) -> dict[str, int]:
+    """The e-mails a batch of incoming mail queued (acknowledgements, say), sent by one
+    task; each that must be tried again later gets a retry of its own."""
+    counts: dict[str, int] = {}
+    for outbound_id in outbound_ids:
+        status = send_outbound_email.call(outbound_id)
+        counts[status] = counts.get(status, 0) + 1
+    return counts

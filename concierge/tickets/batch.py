@@ -8,6 +8,9 @@ message to the next:
   configuration, our own mail addresses) is read once per batch with `memo`, not once per
   message; a change an admin saves meanwhile applies from the next batch (the next
   fetch run or import);
+- background work its messages queue after their commit (sending an e-mail) can be
+  collected (`later`) and queued as one task per group of messages (`flush`) instead
+  of one task each;
 - search indexing of the tickets the batch changed is done together, a few queries for
   many tickets instead of a handful per message, once `INDEX_EVERY` tickets wait or
   `INDEX_AFTER_SECONDS` passed (checked after each message), and when the batch ends.
@@ -41,6 +44,18 @@ class Batch:
         self.values: dict[str, Any] = {}
         self.to_index: dict[int, None] = {}  # an ordered set of ticket ids
         self.waiting_since: float | None = None
+        self.pending: dict[Callable[[list[Any]], None], list[Any]] = {}
+
+    def later(self, run: Callable[[list[Any]], None], item: Any) -> None:
+        """Collect `item` for one call of `run` with everything collected, at `flush`."""
+        self.pending.setdefault(run, []).append(item)
+
+    def flush(self) -> None:
+        """Run what was collected; call it after a commit, never inside a transaction
+        whose rollback would leave the work pointing at nothing."""
+        pending, self.pending = self.pending, {}
+        for run, items in pending.items():
+            run(items)
 
     def index_later(self, ticket_ids: Iterable[int]) -> None:
         for ticket_id in ticket_ids:
@@ -86,6 +101,7 @@ def batch() -> Iterator[Batch]:
         yield state
     finally:
         _current.reset(token)
+        state.flush()
         state.index_now()
 
 

@@ -374,7 +374,9 @@ def raw_message_process(raw_message_id: int, *, acknowledge: bool = True) -> Ing
     """
     with batch.batch() as running:
         result = _process(raw_message_id, acknowledge=acknowledge)
-        running.index_if_due()  # after the message's transaction, never inside it
+        # After the message's transaction, never inside it:
+        running.flush()
+        running.index_if_due()
     return result
 
 
@@ -491,7 +493,9 @@ def raw_messages_process(ids: Iterable[int], *, acknowledge: bool = True) -> lis
                 ]
             results.extend(done)
             pending = pending[len(done) :]
-            running.index_if_due()  # after the group's commit, never inside it
+            # After the group's commit, never inside it:
+            running.flush()  # one task sends the e-mails the group queued
+            running.index_if_due()
     return results
 
 

@@ -174,9 +174,21 @@ def _queue(
 
 
 def _enqueue_send(outbound_id: int) -> None:
+    """Queue the sending (after the commit). In a batch the e-mails its messages
+    queued are sent by one task per group, not one task each."""
     from concierge.mail.tasks import send_outbound_email
 
+    running = batch.current()
+    if running is not None:
+        running.later(_enqueue_sends, outbound_id)
+        return
     send_outbound_email.enqueue(outbound_id)
+
+
+def _enqueue_sends(outbound_ids: list[int]) -> None:
+    from concierge.mail.tasks import send_outbound_emails
+
+    send_outbound_emails.enqueue(outbound_ids)
 
 
 def reply_queue(*, message: Message) -> OutboundEmail | None:

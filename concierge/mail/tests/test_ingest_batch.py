@@ -301,3 +301,48 @@ def test_a_group_ends_early_when_it_has_held_its_locks_long_enough(mailbox, monk
     locks = [sql for sql in queries if 'FROM "mail_rawmessage"' in sql and "IN (" in sql]
     assert len(locks) == 3  # one message per group
     assert Ticket.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_group_sends_its_acknowledgements_with_one_task(mailbox, settings, monkeypatch):
+    """Each acknowledgement would be a task of its own; a group queues one for all."""
+    from django_tasks_db.models import DBTaskResult
+
+    from concierge.mail.models import OutboundEmail
+    from concierge.mail.tasks import send_outbound_email, send_outbound_emails
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    monkeypatch.setattr(ingest, "GROUP_MESSAGES", 3)
+    ids = _stored(mailbox, 4)
+
+    raw_messages_process(ids)
+
+    queued = list(DBTaskResult.objects.order_by("enqueued_at"))
+    assert [task.task_path for task in queued] == [send_outbound_emails.module_path] * 2
+    sent_ids = [i for task in queued for i in task.args_kwargs["args"][0]]
+    assert sorted(sent_ids) == sorted(OutboundEmail.objects.values_list("pk", flat=True))
+    assert len(sent_ids) == 4  # groups of three and one
+    # Alone, a message is a batch of one: one task for its one e-mail.
+    stored = raw_message_store(raw=_new_request(9), source=RawSource.IMPORT, mailbox=mailbox)
+    raw_message_process(stored.pk)
+    last = DBTaskResult.objects.order_by("enqueued_at").last()
+    assert last.task_path == send_outbound_emails.module_path
+    assert len(last.args_kwargs["args"][0]) == 1
+    # The one-e-mail task is for e-mail queued outside a batch (a reply on the web).
+    assert not DBTaskResult.objects.filter(task_path=send_outbound_email.module_path).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sending_task_of_a_group_sends_every_e_mail(mailbox, mailoutbox):
+    from concierge.mail.models import OutboundEmail, OutboundStatus
+    from concierge.mail.tasks import send_outbound_emails
+
+    ids = _stored(mailbox, 2)
+    raw_messages_process(ids)  # the test queue runs tasks at once
+    outbound = list(OutboundEmail.objects.values_list("status", flat=True))
+
+    assert outbound == [OutboundStatus.SENT] * 2
+    assert len(mailoutbox) == 2
+    assert send_outbound_emails.call([]) == {}
