@@ -37,14 +37,16 @@ from anymail.webhooks.resend import ResendInboundWebhookView
 from anymail.webhooks.sendgrid import SendGridInboundWebhookView
 from anymail.webhooks.sendinblue import SendinBlueInboundWebhookView
 from anymail.webhooks.sparkpost import SparkPostInboundWebhookView
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.decorators import ratelimit
 
 from concierge.mail import conf
+from concierge.mail.formposts import multipart_post_read
 from concierge.mail.services.webhooks import inbound_event_store
 from concierge.portal.throttle import client_ip
 
@@ -120,6 +122,25 @@ def _read_body(request: HttpRequest) -> bool:
     return True
 
 
+def _read_form(request: HttpRequest, provider: str) -> HttpResponse | None:
+    """Parse a multipart post with our limit, or answer why it cannot be parsed.
+
+    Done before anymail's checks, which read the signature from request.POST: Django
+    would parse it there, holding a message posted as a form field (Mailgun's
+    `body-mime`, SendGrid's raw `email`) to DATA_UPLOAD_MAX_MEMORY_SIZE.
+    """
+    if request.content_type != "multipart/form-data":
+        return None  # JSON and url-encoded posts are parsed from the body read already
+    try:
+        multipart_post_read(request, field_limit=body_limit())
+    except RequestDataTooBig:
+        return HttpResponse(status=413)
+    except (MultiPartParserError, TooManyFieldsSent, TooManyFilesSent) as error:
+        logger.warning("mail webhook %s could not read a form post: %s", provider, error)
+        return HttpResponse(status=400)
+    return None
+
+
 def _challenge() -> HttpResponse:
     """401 asks for the credentials (Amazon SNS sends them only when asked)."""
     response = HttpResponse(status=401)
@@ -144,6 +165,9 @@ def inbound(request: HttpRequest, provider: str) -> HttpResponse:
         return HttpResponse(status=403)
     if not _read_body(request):
         return HttpResponse(status=413)
+    refused = _read_form(request, provider)
+    if refused is not None:
+        return refused
     try:
         view = view_class()
     except AnymailConfigurationError:
