@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 import uvicorn
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 
@@ -18,6 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
 
     def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
+        if not settings.PRODUCTION:
+            # Outside production the files are served from where they are (finders);
+            # WhiteNoise would still warn about the collectstatic folder not being there.
+            settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
         uvicorn.run(
             "concierge.asgi:application",
             host=host,
