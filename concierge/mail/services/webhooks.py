@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
+from email import encoders
 from typing import Any
 
 from anymail.inbound import AnymailInboundMessage
@@ -105,8 +106,30 @@ def original_bytes(event: AnymailInboundEvent, esp_name: str) -> bytes:
             raw = b""
         if raw.strip():
             return raw
-    message: AnymailInboundMessage = event.message
-    return message.as_bytes()
+    return _rebuilt(event.message)
+
+
+UNENCODED = ("", "7bit", "8bit", "binary")
+
+
+def _rebuilt(message: AnymailInboundMessage) -> bytes:
+    """anymail's message rebuilt from the posted fields, as bytes that keep all of it.
+
+    Posted files become parts holding their raw bytes with no transfer encoding:
+    written so, their CR and LF bytes would turn into line ends, so they are written in
+    base64. Header text that is
+    not ASCII (a provider posting the headers as UTF-8) is written as UTF-8 (RFC 6532),
+    which the parser reads, rather than failing the post.
+    """
+    for part in message.walk():
+        unencoded = part.get("Content-Transfer-Encoding", "").lower() in UNENCODED
+        if unencoded and part.get_content_maintype() not in ("text", "multipart", "message"):
+            del part["Content-Transfer-Encoding"]
+            encoders.encode_base64(part)
+    try:
+        return message.as_bytes()
+    except UnicodeEncodeError:
+        return message.as_bytes(policy=message.policy.clone(utf8=True))
 
 
 def _addresses_of(message: AnymailInboundMessage) -> list[str]:

@@ -194,10 +194,8 @@ def test_a_big_post_with_a_bad_signature_is_refused(post, big_mail):
 def test_sendgrids_parsed_post_keeps_its_charsets_and_its_big_attachment(post):
     """SendGrid's default mode posts the text in the sender's charset (named in `charsets`)
     and the attachments as files; anymail decodes the text again from the body we read."""
-    # Without line ends: anymail rebuilds a parsed post with its files as 8-bit parts,
-    # where CR and LF bytes do not survive (that is the rebuild, not the reading).
-    noise = random.Random(6).randbytes(7 * MiB)
-    manual = bytes(byte for byte in noise if byte not in b"\r\n")[: 6 * MiB]
+    # Binary, CR and LF bytes included: the rebuilt message keeps them (base64).
+    manual = random.Random(6).randbytes(6 * MiB) + b"\r\n\n\r"
     body = multipart_body(
         form_part(
             "headers",
@@ -375,3 +373,25 @@ def test_a_malformed_part_fails_the_whole_post(rf):
     with pytest.raises(MultiPartParserError):
         multipart_post_read(request, field_limit=10_000)
     assert not request.POST
+
+
+def test_sendgrids_parsed_post_with_raw_utf8_headers_is_stored_and_read(post):
+    """A provider posting the headers as UTF-8 text (no encoded words) is no error."""
+    body = multipart_body(
+        form_part(
+            "headers",
+            "From: Renée Martin <renee@example.com>\r\nTo: support@desk.example\r\n"
+            "Subject: Lampe cassée\r\nMessage-ID: <sg-parsed-2@example.com>\r\n".encode(),
+        ),
+        form_part("text", "Elle est cassée.".encode()),
+        form_part("charsets", json.dumps({"text": "utf-8", "headers": "UTF-8"}).encode()),
+        form_part("envelope", json.dumps({"to": [SUPPORT], "from": "renee@example.com"}).encode()),
+    )
+
+    response = post("sendgrid", body, content_type=MULTIPART)
+
+    assert response.status_code == 200
+    ticket = Ticket.objects.get()
+    assert ticket.subject == "Lampe cassée"
+    assert ticket.requester.full_name == "Renée Martin"
+    assert ticket.messages.get().body_text == "Elle est cassée."
