@@ -12,44 +12,22 @@ from __future__ import annotations
 
 import pytest
 
-from concierge.automation.tests.triggers_helpers import ensure_shipped_defaults
 from concierge.mail.mime import parse_message
 from concierge.mail.models import IngestAction, RawMessage, RawStatus
 from concierge.mail.services import agent_replies
+from concierge.mail.tests import test_agent_replies as replies
 from concierge.mail.tests.messages import SUPPORT, build
 from concierge.mail.tests.test_agent_replies import QUOTE, answer_to, customer_mail
 from concierge.tickets.models import MessageKind, Ticket
-from concierge.tickets.services import ticket_merge, ticket_update
+from concierge.tickets.services import ticket_merge
+
+# The desk, Emily's ticket and the agent's notification of the agent-replies specification.
+_desk = replies._desk
+ticket = replies.ticket
+notification = replies.notification
 
 FRIEND = "Jonas Friend <jonas@example.com>"
 LAPTOP_ID = "answer-1@agent-laptop.example"
-
-
-@pytest.fixture(autouse=True)
-def _desk(mailbox):
-    ensure_shipped_defaults()
-    mailbox.plus_addressing = True
-    mailbox.save(update_fields=["plus_addressing"])
-
-
-@pytest.fixture
-def ticket(ingest, agent):
-    """Emily's e-mail ticket, assigned to the agent."""
-    result = ingest(build(message_id="first@example.com"))
-    ticket = Ticket.objects.get(number=result.ticket_number)
-    return ticket_update(ticket=ticket, actor=None, assignee=agent)
-
-
-@pytest.fixture
-def notification(ticket, ingest, mailoutbox, agent):
-    """The e-mail the assignee got when Emily wrote again, as it was sent."""
-    mailoutbox.clear()
-    ingest(
-        build(subject="Re: Lamp arrived broken", body="Any news?", in_reply_to="first@example.com")
-    )
-    [email] = [m for m in mailoutbox if m.to == [agent.email]]
-    mailoutbox.clear()
-    return email
 
 
 def key_id(email) -> str:

@@ -20,9 +20,9 @@ from django.http.multipartparser import MultiPartParserError
 
 from concierge.mail.formposts import multipart_post_read
 from concierge.mail.models import RawMessage, RawStatus
+from concierge.mail.tests import test_webhooks
 from concierge.mail.tests.messages import SUPPORT, build
 from concierge.mail.tests.test_webhooks import (
-    AUTH,
     SECRET,
     SIGNING_KEY,
     URL,
@@ -35,6 +35,9 @@ from concierge.tickets.models import Ticket
 MiB = 1024 * 1024
 
 
+post = test_webhooks.post  # posting as the provider does, shared
+
+
 @pytest.fixture(autouse=True)
 def webhooks(settings, mailbox):
     settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET, "MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY}
@@ -42,17 +45,6 @@ def webhooks(settings, mailbox):
     cache.clear()  # the rate limit's counters
     yield
     cache.clear()
-
-
-@pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    """Post as the provider does; what the post queued (processing) runs as it commits."""
-
-    def run(provider, data, *, auth=AUTH, **extra):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(URL.format(provider), data, **{**auth, **extra})
-
-    return run
 
 
 @dataclass(frozen=True)
