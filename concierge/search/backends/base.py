@@ -37,6 +37,11 @@ class Corpus:
     # PostgreSQL: a tsvector of the title alone, with a GIN index of its own (titles
     # are searched first); without one, titles are found by weight A in `document`.
     title_document: str = ""
+    # PostgreSQL: a tsvector of the fields that are ranked (a ticket's subject and
+    # customer), with a GIN index of its own. Entries that hold the words only in the rest
+    # of `document` come after those, newest first, unranked: ranking them would read
+    # every matching document whole.
+    head_document: str = ""
 
 
 ARTICLES = Corpus(
@@ -55,6 +60,7 @@ TICKETS = Corpus(
     (8.0, 0.5, 2.0),
     "subject_terms",
     by_language=False,
+    head_document="head_document",
 )
 
 

@@ -62,6 +62,64 @@ def query_expression(
     return " || ".join(parts), params
 
 
+def _rank(document: str) -> str:
+    # Normalization 32 scales the rank into [0, 1); weights D, C, B, A.
+    return f"ts_rank('{{0.05, 0.2, 0.4, 1.0}}', {document}, matched.query, 32)"
+
+
+# How many of the newest entries the second tier reads one by one (its document tested,
+# nothing ranked) before it asks the index for the older matches. An everyday word fills
+# a page from the first thousand entries; a rare word or a number (which may match
+# nothing) costs at most this many tests, then a look-up of its few matches.
+RECENT_WINDOW = 5000
+
+
+def _head_then_newest(
+    corpus: Corpus,
+    expression: str,
+    params: list[object],
+    conditions: list[str],
+    values: list[object],
+    limit: int,
+) -> tuple[str, list[object]]:
+    """One statement in tiers: entries whose head (a ticket's subject and customer)
+    matches, ranked by the head alone (small, stored inline), equal ranks newest first;
+    then entries that match only
+    in the rest of the document, newest first and unranked (score 0): first among the
+    `RECENT_WINDOW` newest entries, walked backwards by key, then among the older ones.
+
+    A later tier runs only when the earlier ones leave room on the page: Append reads its
+    branches in order and LIMIT stops reading once the page is full (no branch can be a
+    parallel plan: each ends in its own LIMIT). The older entries are found through the
+    GIN index and sorted (`key + 0` keeps the planner from walking the whole key index
+    backwards, testing every document, when it overestimates a rare word)."""
+    head = f"entry.{corpus.head_document}"
+    key = f"entry.{corpus.key}"
+    table = corpus.entry_table
+    source = f"FROM {table} AS entry, (SELECT {expression} AS query) AS matched"
+    ranked = " AND ".join([f"{head} @@ matched.query", *conditions])
+    only_rest = ["entry.document @@ matched.query", f"NOT {head} @@ matched.query"]
+    newest = f"(SELECT * FROM {table} ORDER BY {corpus.key} DESC LIMIT {RECENT_WINDOW})"  # noqa: S608
+    window_start = (
+        f"(SELECT MIN({corpus.key}) FROM (SELECT {corpus.key} FROM {table} "  # noqa: S608
+        f"ORDER BY {corpus.key} DESC LIMIT {RECENT_WINDOW}) AS newest)"
+    )
+    recent = " AND ".join([*only_rest, *conditions])
+    older = " AND ".join([*only_rest, f"{key} + 0 < {window_start}", *conditions])
+    # Table and column names are constants; every value is a parameter.
+    sql = (
+        f"(SELECT {key}, {_rank(head)} AS score {source} WHERE {ranked} "  # noqa: S608
+        f"ORDER BY score DESC, {key} DESC LIMIT %s) "
+        f"UNION ALL (SELECT {key}, 0.0 FROM {newest} AS entry, "
+        f"(SELECT {expression} AS query) AS matched WHERE {recent} "
+        f"ORDER BY {key} DESC LIMIT %s) "
+        f"UNION ALL (SELECT {key}, 0.0 {source} WHERE {older} ORDER BY {key} + 0 DESC LIMIT %s) "
+        "LIMIT %s"
+    )
+    tier = [*params, *values, limit]
+    return sql, [*tier, *tier, *tier, limit]
+
+
 class PostgreSQLBackend:
     vendor = "postgresql"
 
@@ -88,8 +146,8 @@ class PostgreSQLBackend:
         if not expression:
             return []
         document = f"entry.{corpus.title_document}" if own_title else "entry.document"
-        conditions = [f"{document} @@ matched.query"]
-        values: list[object] = list(params)
+        conditions: list[str] = []
+        values: list[object] = []
         if corpus.by_language:
             # Only the rows of the languages searched have their tsvector read at all.
             conditions.append("entry.language = ANY(%s)")
@@ -103,15 +161,17 @@ class PostgreSQLBackend:
         if exclude:
             conditions.append(f"entry.{corpus.key} <> ALL(%s)")
             values.append(list(exclude))
-        values.append(limit)
-        # Normalization 32 scales the rank into [0, 1); weights D, C, B, A.
-        # Table and column names are constants; every value is a parameter.
-        sql = (
-            f"SELECT entry.{corpus.key}, ts_rank('{{0.05, 0.2, 0.4, 1.0}}', {document}, "  # noqa: S608
-            f"matched.query, 32) AS score "
-            f"FROM {corpus.entry_table} AS entry, (SELECT {expression} AS query) AS matched "
-            f"WHERE {' AND '.join(conditions)} ORDER BY score DESC, entry.{corpus.key} LIMIT %s"
-        )
+        if corpus.head_document and not title_only:
+            sql, values = _head_then_newest(corpus, expression, params, conditions, values, limit)
+        else:
+            where = " AND ".join([f"{document} @@ matched.query", *conditions])
+            # Table and column names are constants; every value is a parameter.
+            sql = (
+                f"SELECT entry.{corpus.key}, {_rank(document)} AS score "  # noqa: S608
+                f"FROM {corpus.entry_table} AS entry, (SELECT {expression} AS query) AS matched "
+                f"WHERE {where} ORDER BY score DESC, entry.{corpus.key} LIMIT %s"
+            )
+            values = [*params, *values, limit]
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
             return [(row[0], float(row[1])) for row in cursor.fetchall()]

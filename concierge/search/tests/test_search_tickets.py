@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from concierge.people.services import customer_find_or_create_by_email
 from concierge.search.queries import search_tickets
@@ -107,3 +108,123 @@ def test_reindexing_rebuilds_every_entry(desk, admin):
     assert numbers(search_tickets(admin, "lamp")) == [desk["damaged"].number]
     assert ticket_index(ticket_id=desk["damaged"].pk) is True
     assert numbers(search_tickets(admin, "lamp")) == [desk["damaged"].number]
+
+
+# --- ordering: subject and customer ranked first, message-only matches newest first -------
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL orders message-only matches by age; SQLite ranks them all with bm25",
+)
+
+
+@pytest.fixture
+def lanterns(support_team, billing_team, customer, django_capture_on_commit_callbacks):
+    """Tickets that hold "lantern" in different places, created oldest first: in the
+    subject, in the customer's name, only in a message (three of the support team's, one
+    of billing's), and one that does not hold it at all."""
+    mira = customer_find_or_create_by_email(
+        email="mira@example.org", full_name="Mira Lantern", language="en"
+    )
+
+    def create(subject, body, requester=customer, team=support_team):
+        return ticket_create(
+            requester=requester, subject=subject, channel=Channel.WEB, body_text=body, team=team
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        made = {
+            "subject": create("Lantern glass cracked", "It cracked in the post."),
+            "message_old": create("Parcel question", "The lantern never came."),
+            "customer": create("Invoice copy", "Please send the invoice again.", mira),
+            "message_billing": create("Refund", "Refund the lantern, please.", team=billing_team),
+            "message_mid": create("Delivery", "Where is my lantern?"),
+            "unrelated": create("Password reset", "I cannot sign in."),
+            "message_new": create("Colour", "Is the lantern sold in green?"),
+        }
+    return made
+
+
+def test_subject_and_customer_matches_come_before_message_only_matches(lanterns, admin):
+    found = numbers(search_tickets(admin, "lantern"))
+    head = {lanterns["subject"].number, lanterns["customer"].number}
+    assert set(found[:2]) == head
+    assert set(found[2:]) == {
+        lanterns[name].number
+        for name in ("message_old", "message_billing", "message_mid", "message_new")
+    }
+    assert lanterns["unrelated"].number not in found
+
+
+@on_postgresql
+def test_message_only_matches_come_newest_first(lanterns, admin):
+    found = numbers(search_tickets(admin, "lantern"))
+    # The subject weighs more than the customer's name (weights A and B).
+    assert found == [
+        lanterns[name].number
+        for name in (
+            "subject",
+            "customer",
+            "message_new",
+            "message_mid",
+            "message_billing",
+            "message_old",
+        )
+    ]
+
+
+@on_postgresql
+@pytest.mark.parametrize("window", [1, 2, 3, 5000])
+def test_older_message_matches_follow_the_newest_without_repeats(
+    lanterns, admin, monkeypatch, window
+):
+    """However many of the newest entries are walked one by one before the index is
+    asked for the older ones, the page is the same: no ticket twice, none missing."""
+    from concierge.search.backends import postgresql
+
+    monkeypatch.setattr(postgresql, "RECENT_WINDOW", window)
+    expected = [
+        lanterns[name].number
+        for name in (
+            "subject",
+            "customer",
+            "message_new",
+            "message_mid",
+            "message_billing",
+            "message_old",
+        )
+    ]
+    assert numbers(search_tickets(admin, "lantern")) == expected
+    assert numbers(search_tickets(admin, "lantern", limit=3)) == expected[:3]
+    # A number nobody wrote finds nothing, in any tier.
+    assert numbers(search_tickets(admin, "lantern 987654321")) == []
+
+
+@pytest.mark.parametrize("window", [1, 5000])
+def test_an_agent_never_finds_another_teams_ticket_in_any_tier(
+    lanterns, agent, outsider, monkeypatch, window
+):
+    from concierge.search.backends import postgresql
+
+    monkeypatch.setattr(postgresql, "RECENT_WINDOW", window)
+    seen_by_agent = set(numbers(search_tickets(agent, "lantern")))
+    assert lanterns["message_billing"].number not in seen_by_agent
+    assert seen_by_agent == {
+        lanterns[name].number
+        for name in ("subject", "customer", "message_old", "message_mid", "message_new")
+    }
+    assert numbers(search_tickets(outsider, "lantern")) == [lanterns["message_billing"].number]
+    assert numbers(search_tickets(outsider, "cracked glass")) == []
+
+
+def test_message_only_matches_cost_no_more_queries(lanterns, admin, django_assert_num_queries):
+    """A search answered by subjects alone and one that reaches the messages' tiers take
+    the same number of queries: the tiers are one statement."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as by_subject:
+        assert numbers(search_tickets(admin, "cracked glass")) == [lanterns["subject"].number]
+    with django_assert_num_queries(len(by_subject.captured_queries)):
+        assert len(search_tickets(admin, "lantern")) == 6
+    with django_assert_num_queries(len(by_subject.captured_queries)):
+        assert numbers(search_tickets(admin, "green")) == [lanterns["message_new"].number]
