@@ -4,7 +4,7 @@ languages, and ticket search over the generated desk, on this database.
     python -m bench.search_speed [--articles 50000] [--tickets 100000]
                                  [--messages-per-ticket 4] [--new-articles]
                                  [--index-tickets] [--index-workers 2] [--no-measure]
-                                 [--json FILE]
+                                 [--only articles|tickets] [--json FILE]
 
 Works in the search benchmarks' own database (`var/bench_search.sqlite3`, or
 DATABASE_URL). The first run generates the articles (from `bench/search_corpus.py`'s
@@ -14,7 +14,8 @@ desk of tickets, then builds the search index with the product's own indexing
 PostgreSQL); later runs reuse them (`--regenerate` starts over, `--index-tickets` only
 rebuilds the ticket index). Each case runs every query of its list after a warm-up and
 reports p50, p95 and the slowest call in wall time and in this process's CPU time,
-server-side (the query functions themselves, no HTTP).
+server-side (the query functions themselves, no HTTP). `--only` measures the article
+cases (article search, suggestions) or the ticket cases alone.
 """
 
 from __future__ import annotations
@@ -268,7 +269,7 @@ def time_calls(
     return timings, cpu
 
 
-def measure(repeat: int) -> list[dict[str, Any]]:
+def measure(repeat: int, only: str | None = None) -> list[dict[str, Any]]:
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
 
@@ -356,6 +357,8 @@ def measure(repeat: int) -> list[dict[str, Any]]:
                     TICKET_BUDGET_MS,
                 )
             )
+    if only is not None:
+        cases = [case for case in cases if case[0].startswith("ticket") == (only == "tickets")]
     rows = []
     for name, who, call, inputs, budget in cases:
         timings, cpu = time_calls(call, inputs, repeat)
@@ -394,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         "--index-workers", type=int, default=2, help="processes indexing tickets (PostgreSQL)"
     )
     parser.add_argument("--no-measure", action="store_true", help="only generate and index")
+    parser.add_argument("--only", choices=("articles", "tickets"), help="measure only these cases")
     parser.add_argument("--json", type=Path)
     options = parser.parse_args(argv)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.search_settings"
@@ -429,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     if options.no_measure:
         return 0
     load_before = os.getloadavg()[0]
-    rows = measure(options.repeat)
+    rows = measure(options.repeat, options.only)
     load_after = os.getloadavg()[0]
     print(
         f"load average before and after measuring: {load_before:.1f}, {load_after:.1f} "
