@@ -228,6 +228,10 @@ class Message(models.Model):
     body_text = models.TextField(_("text"))
     # Already sanitized with nh3 when stored; empty when the message was plain text.
     body_html = models.TextField(_("HTML"), blank=True)
+    # A system message as data ({"note": "merged_into", "number": 12}, see
+    # concierge.tickets.system_notes), so each reader sees it in their own language;
+    # body_text keeps it in the desk's language. Nullable: adding it rewrites no table.
+    system_note = models.JSONField(_("system note"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -241,6 +245,13 @@ class Message(models.Model):
     @property
     def is_public(self) -> bool:
         return self.kind in PUBLIC_MESSAGE_KINDS
+
+    @property
+    def display_text(self) -> str:
+        """The text to show, a system message in the reader's language."""
+        from concierge.tickets.system_notes import system_note_text
+
+        return system_note_text(self.system_note) or self.body_text
 
     @property
     def author_name(self) -> str:

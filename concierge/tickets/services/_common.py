@@ -31,6 +31,7 @@ from concierge.tickets.models import (
     TicketEvent,
     TicketNumberSequence,
 )
+from concierge.tickets.system_notes import system_note, system_note_desk_text
 
 
 class StaleTicketError(Exception):
@@ -188,9 +189,15 @@ def _add_message(
     return message
 
 
-def _system_message(ticket: Ticket, text: str) -> Message:
+def _system_message(ticket: Ticket, note: str, *, number: int) -> Message:
+    """A line from the desk itself in the thread, shown in each reader's language."""
+    data = system_note(note, number=number)
     return Message.objects.create(
-        ticket=ticket, kind=MessageKind.SYSTEM, body_text=text, channel=ticket.channel
+        ticket=ticket,
+        kind=MessageKind.SYSTEM,
+        body_text=system_note_desk_text(data),
+        system_note=data,
+        channel=ticket.channel,
     )
 
 

@@ -61,12 +61,8 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User) -> Ticket:
             target.followers.add(source.requester_id)
         target.followers.add(*source.followers.all())
         target.tags.add(*source.tags.all())
-        _system_message(
-            target, _("Ticket #%(number)s was merged into this ticket.") % {"number": source.number}
-        )
-        _system_message(
-            source, _("This ticket was merged into #%(number)s.") % {"number": target.number}
-        )
+        _system_message(target, "merged_from", number=source.number)
+        _system_message(source, "merged_into", number=target.number)
         before_status = source.status
         source.merged_into = target
         fields = ["merged_into", *_status_timestamps(source, Status.CLOSED, now)]
@@ -124,13 +120,8 @@ def message_split(*, message: Message, actor: User) -> Ticket:
             last_customer_message_at=message.created_at,
         )
         Message.objects.filter(pk=message.pk).update(ticket=new_ticket)
-        _system_message(
-            new_ticket, _("Split from ticket #%(number)s.") % {"number": original.number}
-        )
-        _system_message(
-            original,
-            _("A message was split out into ticket #%(number)s.") % {"number": new_ticket.number},
-        )
+        _system_message(new_ticket, "split_from", number=original.number)
+        _system_message(original, "split_out", number=new_ticket.number)
         events = [
             _event(new_ticket, EventKind.CREATED, actor=actor, message=message),
             _event(

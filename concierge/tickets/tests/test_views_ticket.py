@@ -565,3 +565,32 @@ def test_the_page_has_seen_the_newest_message_even_outside_the_window(
     seen = int(re.search(r'name="seen_message" value="(\d+)"', html).group(1))
 
     assert seen == ticket.messages.order_by("-pk").first().pk
+
+
+def test_a_system_message_is_shown_in_each_readers_language(login, agent, teammate, ticket):
+    """Merged by a Russian-speaking agent, read by a Turkish-speaking one: each reads the
+    desk's line in their own language; the stored text is in the desk's language."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from concierge.tickets.services import ticket_create, ticket_merge
+
+    other = ticket_create(
+        requester=ticket.requester, subject="Same lamp", body_text="Dup", channel=Channel.EMAIL
+    )
+    with translation.override("ru"):
+        ticket_merge(source=other, target=ticket, actor=agent)
+
+    line = "Ticket #%(number)s was merged into this ticket."
+    expected = {}
+    for language in ("en", "ru", "tr"):
+        with translation.override(language):
+            expected[language] = gettext(line) % {"number": other.number}
+    assert len(set(expected.values())) == 3  # translated in both languages
+    note = Message.objects.get(ticket=ticket, kind=MessageKind.SYSTEM)
+    assert note.body_text == expected["en"]
+    for reader, language in ((teammate, "tr"), (agent, "ru")):
+        page = login(reader).get(detail_url(ticket), HTTP_ACCEPT_LANGUAGE=language)
+        html = html_unescape(page.content.decode())
+        assert expected[language] in html
+        assert expected["en"] not in html
