@@ -228,3 +228,17 @@ def test_message_only_matches_cost_no_more_queries(lanterns, admin, django_asser
         assert len(search_tickets(admin, "lantern")) == 6
     with django_assert_num_queries(len(by_subject.captured_queries)):
         assert numbers(search_tickets(admin, "green")) == [lanterns["message_new"].number]
+
+
+@on_postgresql
+def test_only_the_newest_subject_and_customer_matches_are_ranked(lanterns, admin, monkeypatch):
+    """The subject outranks the customer's name, but only among the newest candidates:
+    with room for one, the newer ticket (the customer's) is the one ranked and shown."""
+    from concierge.search.backends import postgresql
+
+    monkeypatch.setattr(postgresql, "HEAD_CANDIDATES", 1)
+    assert numbers(search_tickets(admin, "lantern", limit=1)) == [lanterns["customer"].number]
+    assert numbers(search_tickets(admin, "lantern", limit=2)) == [
+        lanterns["subject"].number,
+        lanterns["customer"].number,
+    ]
