@@ -327,11 +327,12 @@ def automatic_email_queue(
     email = EmailMultiAlternatives(subject=subject, body=body_text)
     if body_html:
         email.attach_alternative(body_html, "text/html")
+    mailbox = ticket_mailbox(ticket)
     outbound = _queue(
         kind=kind,
         ticket=ticket,
         ticket_message=None,
-        mailbox=ticket_mailbox(ticket) if to_requester else None,
+        mailbox=mailbox if to_requester else None,
         email=email,
         to=[to],
         cc=[],
@@ -341,7 +342,7 @@ def automatic_email_queue(
     if not to_requester:
         # An agent may answer it by e-mail: a reply to the customer, or a note.
         agent_replies.notification_make_answerable(
-            outbound=outbound, ticket=ticket, mailbox=ticket_mailbox(ticket)
+            outbound=outbound, ticket=ticket, mailbox=mailbox
         )
     return outbound
 
