@@ -1,8 +1,8 @@
 """A run of many incoming changes (a mail fetch, an archive import) done as one batch.
 
-Every message of a batch still goes through the same services and the same pipeline,
-each in its own transaction. What the batch shares is what does not change from one
-message to the next:
+Every message of a batch still goes through the same services and the same pipeline
+(mail commits them in groups, each message in a savepoint: concierge.mail.services.
+ingest). What the batch shares is what does not change from one message to the next:
 
 - configuration the pipeline steps read (active triggers, routing rules, the SLA
   configuration, our own mail addresses) is read once per batch with `memo`, not once per

@@ -1,10 +1,11 @@
 """From stored raw mail to tickets: the one pipeline behind IMAP, SMTP and imports.
 
 `raw_message_store` saves the bytes first; `raw_message_process` turns one stored
-message into a new ticket or a message on an existing one. Processing runs in one
-transaction holding the raw message's row lock, so a worker that dies mid-way leaves
-the message as it was (received) and the next run does it once; a message already
-processed is left alone. An error marks only that message failed, with the error.
+message into a new ticket or a message on an existing one; `raw_messages_process`
+does many, in groups sharing one transaction (a savepoint each). Processing holds the
+raw messages' row locks, so a worker that dies mid-way leaves them as they were
+(received) and the next run does each once; a message already processed is left
+alone. An error marks only that message failed, with the error.
 """
 
 from __future__ import annotations
