@@ -80,6 +80,10 @@ HEAD_CANDIDATES = 50
 # nothing) costs at most this many tests, then a look-up of its few matches.
 RECENT_WINDOW = 5000
 
+# Up to how many tickets a person may see (an agent's open tickets, say) are simply all
+# tested, newest first, for words found only in messages.
+FEW_VISIBLE = 3000
+
 
 def _head_then_newest(
     corpus: Corpus,
@@ -87,23 +91,29 @@ def _head_then_newest(
     params: list[object],
     conditions: list[str],
     values: list[object],
+    visible: tuple[str, tuple] | None,
     limit: int,
 ) -> tuple[str, list[object]]:
     """One statement in tiers: entries whose head (a ticket's subject and customer)
     matches, the newest `HEAD_CANDIDATES` of them ranked by the head alone (small, stored
-    inline), equal ranks newest first; then entries that match only
-    in the rest of the document, newest first and unranked (score 0): first among the
-    `RECENT_WINDOW` newest entries, walked backwards by key, then among the older ones.
+    inline), equal ranks newest first; then entries that match only in the rest of the
+    document, newest first and unranked (score 0).
+
+    Message-only matches come, when the person may see `FEW_VISIBLE` tickets or fewer,
+    from testing those; otherwise from the `RECENT_WINDOW` newest entries, walked
+    backwards by key, then from the GIN index for the older ones. (The planner cannot
+    know that a number or a rare word matches nothing: it guesses half a percent of the
+    entries, and would walk the key backwards or start from the visible tickets, testing
+    every document.) Which of the two runs is decided once, inside the statement.
 
     A later tier runs only when the earlier ones leave room on the page: Append reads its
     branches in order and LIMIT stops reading once the page is full (no branch can be a
-    parallel plan: each ends in its own LIMIT). The older entries are found through the
-    GIN index and sorted (`key + 0` keeps the planner from walking the whole key index
-    backwards, testing every document, when it overestimates a rare word)."""
+    parallel plan: each ends in its own LIMIT)."""
     head = f"entry.{corpus.head_document}"
     key = f"entry.{corpus.key}"
     table = corpus.entry_table
-    source = f"FROM {table} AS entry, (SELECT {expression} AS query) AS matched"
+    matched = f"(SELECT {expression} AS query) AS matched"
+    source = f"FROM {table} AS entry, {matched}"
     ranked = " AND ".join([f"{head} @@ matched.query", *conditions])
     candidates = (
         f"(SELECT {key}, {head} {source} WHERE {ranked} "
@@ -115,20 +125,56 @@ def _head_then_newest(
         f"(SELECT MIN({corpus.key}) FROM (SELECT {corpus.key} FROM {table} "  # noqa: S608
         f"ORDER BY {corpus.key} DESC LIMIT {RECENT_WINDOW}) AS newest)"
     )
-    recent = " AND ".join([*only_rest, *conditions])
-    older = " AND ".join([*only_rest, f"{key} + 0 < {window_start}", *conditions])
+    # The older matches come from the GIN index alone: the subquery is planned apart
+    # (OFFSET 0 keeps it so).
+    found = f"(SELECT {key}, {head} {source} WHERE entry.document @@ matched.query OFFSET 0)"
+    older = [f"NOT {head} @@ matched.query", f"{key} < {window_start}"]
+    guard, guard_params = "", []
+    if visible is not None:
+        # Evaluated once (an InitPlan): a one-time filter switches the branches.
+        counted = (
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM ({visible[0]}) AS visible "  # noqa: S608
+            f"LIMIT {FEW_VISIBLE + 1}) AS counted)"
+        )
+        guard, guard_params = f"{counted} <= {FEW_VISIBLE}", list(visible[1])
+    many = f"NOT {guard}" if guard else ""
+    few_tier = ""
+    few_params: list[object] = []
+    if guard:
+        few_tier = (
+            f"(SELECT {key}, 0.0 {source} WHERE {' AND '.join([*only_rest, *conditions, guard])} "
+            f"ORDER BY {key} DESC LIMIT %s) UNION ALL "
+        )
+        few_params = [*params, *values, *guard_params, limit]
+    recent = " AND ".join([*only_rest, *conditions, *([many] if many else [])])
+    older_where = " AND ".join([*older, *conditions, *([many] if many else [])])
+    many_params = guard_params if many else []
     # Table and column names are constants; every value is a parameter.
     sql = (
         f"(SELECT {key}, {_rank(head)} AS score FROM {candidates} AS entry, "  # noqa: S608
-        f"(SELECT {expression} AS query) AS matched ORDER BY score DESC, {key} DESC LIMIT %s) "
-        f"UNION ALL (SELECT {key}, 0.0 FROM {newest} AS entry, "
-        f"(SELECT {expression} AS query) AS matched WHERE {recent} "
+        f"{matched} ORDER BY score DESC, {key} DESC LIMIT %s) UNION ALL {few_tier}"
+        f"(SELECT {key}, 0.0 FROM {newest} AS entry, {matched} WHERE {recent} "
         f"ORDER BY {key} DESC LIMIT %s) "
-        f"UNION ALL (SELECT {key}, 0.0 {source} WHERE {older} ORDER BY {key} + 0 DESC LIMIT %s) "
-        "LIMIT %s"
+        f"UNION ALL (SELECT {key}, 0.0 FROM {found} AS entry, {matched} "
+        f"WHERE {older_where} ORDER BY {key} DESC LIMIT %s) LIMIT %s"
     )
-    tier = [*params, *values, limit]
-    return sql, [*params, *values, *params, limit, *tier, *tier, limit]
+    return sql, [
+        *params,
+        *values,
+        *params,
+        limit,
+        *few_params,
+        *params,
+        *values,
+        *many_params,
+        limit,
+        *params,
+        *params,
+        *values,
+        *many_params,
+        limit,
+        limit,
+    ]
 
 
 class PostgreSQLBackend:
@@ -173,7 +219,14 @@ class PostgreSQLBackend:
             conditions.append(f"entry.{corpus.key} <> ALL(%s)")
             values.append(list(exclude))
         if corpus.head_document and not title_only:
-            sql, values = _head_then_newest(corpus, expression, params, conditions, values, limit)
+            restricted = (
+                None
+                if is_unrestricted(visible)
+                else compiled(visible, "postgresql", lambda: visible.values("pk"))
+            )
+            sql, values = _head_then_newest(
+                corpus, expression, params, conditions, values, restricted, limit
+            )
         else:
             where = " AND ".join([f"{document} @@ matched.query", *conditions])
             # Table and column names are constants; every value is a parameter.

@@ -200,13 +200,16 @@ def test_older_message_matches_follow_the_newest_without_repeats(
     assert numbers(search_tickets(admin, "lantern 987654321")) == []
 
 
-@pytest.mark.parametrize("window", [1, 5000])
+@pytest.mark.parametrize(("window", "few_visible"), [(1, 0), (5000, 0), (5000, 3000)])
 def test_an_agent_never_finds_another_teams_ticket_in_any_tier(
-    lanterns, agent, outsider, monkeypatch, window
+    lanterns, agent, outsider, monkeypatch, window, few_visible
 ):
+    """Whichever way message-only matches are found (the visible tickets tested one by
+    one, or the newest entries, then the index), visibility is part of each."""
     from concierge.search.backends import postgresql
 
     monkeypatch.setattr(postgresql, "RECENT_WINDOW", window)
+    monkeypatch.setattr(postgresql, "FEW_VISIBLE", few_visible)
     seen_by_agent = set(numbers(search_tickets(agent, "lantern")))
     assert lanterns["message_billing"].number not in seen_by_agent
     assert seen_by_agent == {
@@ -215,6 +218,9 @@ def test_an_agent_never_finds_another_teams_ticket_in_any_tier(
     }
     assert numbers(search_tickets(outsider, "lantern")) == [lanterns["message_billing"].number]
     assert numbers(search_tickets(outsider, "cracked glass")) == []
+    assert numbers(search_tickets(outsider, "green")) == []
+    # The inbox's filters narrow every tier too.
+    assert numbers(search_tickets(agent, "lantern", filters={"status": ["closed"]})) == []
 
 
 def test_message_only_matches_cost_no_more_queries(lanterns, admin, django_assert_num_queries):
