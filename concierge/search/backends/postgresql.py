@@ -115,8 +115,10 @@ def _head_then_newest(
     matched = f"(SELECT {expression} AS query) AS matched"
     source = f"FROM {table} AS entry, {matched}"
     ranked = " AND ".join([f"{head} @@ matched.query", *conditions])
+    # Each copy of the query is planned (and its four languages folded) apart: the
+    # rank is computed where the match is, and the older matches' filters sit with them.
     candidates = (
-        f"(SELECT {key}, {head} {source} WHERE {ranked} "
+        f"(SELECT {key}, {_rank(head)} AS score {source} WHERE {ranked} "
         f"ORDER BY {key} DESC LIMIT {max(HEAD_CANDIDATES, limit)})"
     )
     only_rest = ["entry.document @@ matched.query", f"NOT {head} @@ matched.query"]
@@ -127,8 +129,11 @@ def _head_then_newest(
     )
     # The older matches come from the GIN index alone: the subquery is planned apart
     # (OFFSET 0 keeps it so).
-    found = f"(SELECT {key}, {head} {source} WHERE entry.document @@ matched.query OFFSET 0)"
-    older = [f"NOT {head} @@ matched.query", f"{key} < {window_start}"]
+    found = (
+        f"(SELECT {key} {source} WHERE entry.document @@ matched.query "
+        f"AND NOT {head} @@ matched.query OFFSET 0)"
+    )
+    older = [f"{key} < {window_start}"]
     guard, guard_params = "", []
     if visible is not None:
         # Evaluated once (an InitPlan): a one-time filter switches the branches.
@@ -151,24 +156,22 @@ def _head_then_newest(
     many_params = guard_params if many else []
     # Table and column names are constants; every value is a parameter.
     sql = (
-        f"(SELECT {key}, {_rank(head)} AS score FROM {candidates} AS entry, "  # noqa: S608
-        f"{matched} ORDER BY score DESC, {key} DESC LIMIT %s) UNION ALL {few_tier}"
+        f"(SELECT {key}, score FROM {candidates} AS entry "  # noqa: S608
+        f"ORDER BY score DESC, {key} DESC LIMIT %s) UNION ALL {few_tier}"
         f"(SELECT {key}, 0.0 FROM {newest} AS entry, {matched} WHERE {recent} "
         f"ORDER BY {key} DESC LIMIT %s) "
-        f"UNION ALL (SELECT {key}, 0.0 FROM {found} AS entry, {matched} "
+        f"UNION ALL (SELECT {key}, 0.0 FROM {found} AS entry "
         f"WHERE {older_where} ORDER BY {key} DESC LIMIT %s) LIMIT %s"
     )
     return sql, [
         *params,
         *values,
-        *params,
         limit,
         *few_params,
         *params,
         *values,
         *many_params,
         limit,
-        *params,
         *params,
         *values,
         *many_params,
