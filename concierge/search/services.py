@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from concierge.search.analysis import analyzer_for
-from concierge.search.backends import current_backend
+from concierge.search.backends import ARTICLES, TICKETS, current_backend
 from concierge.search.models import ArticleEntry, Audience, SearchLog, Term, TicketEntry
 
 logger = logging.getLogger(__name__)
@@ -132,17 +132,20 @@ def articles_reindex(*, batch_size: int = 500) -> int:
     indexed = 0
     published = ArticleTranslation.objects.filter(status=Status.PUBLISHED).select_related("article")
     last_pk = 0
-    while True:
-        batch = list(published.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
-        if not batch:
-            break
-        entries = [_article_entry(translation) for translation in batch]
-        with transaction.atomic():
-            ArticleEntry.objects.bulk_create(entries)
-        for entry in entries:
-            counts.update((entry.language, word, entry.audience) for word in entry.words.split())
-        indexed += len(entries)
-        last_pk = batch[-1].pk
+    with current_backend().bulk_load(ARTICLES):
+        while True:
+            batch = list(published.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+            if not batch:
+                break
+            entries = [_article_entry(translation) for translation in batch]
+            with transaction.atomic():
+                ArticleEntry.objects.bulk_create(entries)
+            for entry in entries:
+                counts.update(
+                    (entry.language, word, entry.audience) for word in entry.words.split()
+                )
+            indexed += len(entries)
+            last_pk = batch[-1].pk
     rows = [
         Term(language=language, word=word, audience=audience, document_count=count)
         for (language, word, audience), count in counts.items()
@@ -231,7 +234,8 @@ def tickets_reindex(
 
     Without bounds every entry is rebuilt from scratch. `start_after` and `up_to` (ids,
     the second inclusive) rebuild one range, so that a large desk can be indexed by
-    several processes at once, each taking its own range."""
+    several processes at once, each taking its own range. On SQLite the FTS5 index is
+    written without merging as it grows (`Backend.bulk_load`)."""
     from concierge.tickets.models import Ticket
 
     if start_after == 0 and up_to is None:
@@ -239,17 +243,20 @@ def tickets_reindex(
     tickets = Ticket.objects.all() if up_to is None else Ticket.objects.filter(pk__lte=up_to)
     indexed = 0
     last_pk = start_after
-    while True:
-        ids = list(
-            tickets.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size]
-        )
-        if not ids:
-            break
-        with transaction.atomic():
-            TicketEntry.objects.filter(ticket_id__in=ids).delete()
-            TicketEntry.objects.bulk_create(_ticket_entries(ids))
-        indexed += len(ids)
-        last_pk = ids[-1]
+    with current_backend().bulk_load(TICKETS):
+        while True:
+            ids = list(
+                tickets.filter(pk__gt=last_pk)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            with transaction.atomic():
+                TicketEntry.objects.filter(ticket_id__in=ids).delete()
+                TicketEntry.objects.bulk_create(_ticket_entries(ids))
+            indexed += len(ids)
+            last_pk = ids[-1]
     return indexed
 
 

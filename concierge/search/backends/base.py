@@ -9,6 +9,7 @@ like a misspelled one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -88,6 +89,11 @@ class Backend(Protocol):
         self, *, language: str, word: str, audiences: list[int], limit: int
     ) -> list[tuple[str, int]]:
         """(word, document count) of vocabulary words that share trigrams with `word`."""
+        ...
+
+    def bulk_load(self, corpus: Corpus) -> AbstractContextManager[None]:
+        """Around writing every entry of a corpus anew (a full reindex): what makes many
+        writes cheap, and leaves the index as fast to search as before afterwards."""
         ...
 
 

@@ -7,6 +7,8 @@ Typo tolerance asks pg_trgm for vocabulary words that look alike.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -182,6 +184,9 @@ def _head_then_newest(
 
 class PostgreSQLBackend:
     vendor = "postgresql"
+
+    def bulk_load(self, corpus: Corpus) -> AbstractContextManager[None]:
+        return nullcontext()  # GIN indexes take many rows as they take one
 
     def prepare(self, analyzer: Analyzer, words: list[str]) -> str:
         return " ".join(words if _has_config(analyzer) else analyzer.stems(words))

@@ -6,6 +6,9 @@ The FTS5 tables use external content (the entry tables) and are kept in step by 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -49,8 +52,36 @@ def match_expression(
     return expression
 
 
+# FTS5's own default: merge four segments of a level into one as they come.
+AUTOMERGE = 4
+
+
+@contextmanager
+def _fts_bulk_load(fts_table: str) -> Iterator[None]:
+    """Write many entries with FTS5's incremental merging off, then switch it back on.
+
+    Merging as it goes, FTS5 rewrites its large segments again and again: at 800,000
+    tickets adding one took 12 ms, against 0.4 ms without. Meanwhile FTS5 still merges
+    a level that reaches 16 segments ('crisismerge'), so searches stay quick; the later
+    writes merge the rest bit by bit. (One 'optimize' at the end would leave a single
+    segment, but took longer than the whole load at a million tickets.)
+    """
+    # The table name is a constant of a Corpus, never input.
+    command = f"INSERT INTO {fts_table}({fts_table}, rank) VALUES (%s, %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(command, ["automerge", 0])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(command, ["automerge", AUTOMERGE])
+
+
 class SQLiteBackend:
     vendor = "sqlite"
+
+    def bulk_load(self, corpus: Corpus) -> AbstractContextManager[None]:
+        return _fts_bulk_load(corpus.fts_table)
 
     def prepare(self, analyzer: Analyzer, words: list[str]) -> str:
         return " ".join(analyzer.stems(words))

@@ -110,6 +110,65 @@ def test_reindexing_rebuilds_every_entry(desk, admin):
     assert numbers(search_tickets(admin, "lamp")) == [desk["damaged"].number]
 
 
+on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 only")
+
+
+def _automerge() -> int:
+    """The tickets' FTS5 index's merging setting (4, FTS5's default, when never set)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT v FROM search_ticket_fts_config WHERE k = 'automerge'")
+        row = cursor.fetchone()
+    return int(row[0]) if row else 4
+
+
+def _fts_integrity_check() -> None:
+    """FTS5 raises when its index disagrees with the entries."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO search_ticket_fts(search_ticket_fts, rank) VALUES ('integrity-check', 1)"
+        )
+
+
+@on_sqlite
+def test_a_full_reindex_writes_without_merging_and_switches_merging_back_on(
+    desk, admin, monkeypatch
+):
+    """FTS5's merging as it goes is switched off while every entry is written and on
+    again after: the index agrees with the entries, searches find the same, and later
+    writes merge as before."""
+    from concierge.search.backends import sqlite as fts
+
+    seen: list[str] = []
+    real = fts._fts_bulk_load
+
+    def watched(table):
+        seen.append(table)
+        return real(table)
+
+    monkeypatch.setattr(fts, "_fts_bulk_load", watched)
+    assert tickets_reindex(batch_size=1) == 2
+
+    assert seen == ["search_ticket_fts"]
+    assert _automerge() == fts.AUTOMERGE
+    _fts_integrity_check()
+    assert numbers(search_tickets(admin, "lamp")) == [desk["damaged"].number]
+
+
+@on_sqlite
+def test_merging_is_switched_back_on_when_a_reindex_fails(desk, monkeypatch):
+    from concierge.search import services
+
+    def broken(ticket_ids):
+        assert _automerge() == 0  # off while the entries are written
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(services, "_ticket_entries", broken)
+    with pytest.raises(RuntimeError):
+        tickets_reindex()
+
+    assert _automerge() == 4
+
+
 # --- ordering: subject and customer ranked first, message-only matches newest first -------
 
 on_postgresql = pytest.mark.skipif(
