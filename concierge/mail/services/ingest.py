@@ -488,10 +488,9 @@ def raw_messages_process(ids: Iterable[int], *, acknowledge: bool = True) -> lis
             try:
                 done = _process_group(pending, acknowledge=acknowledge)
             except Exception:
-                logger.exception("a group of %s messages failed; one by one", len(pending))
-                done = [
-                    _process(raw_id, acknowledge=acknowledge) for raw_id in pending[:GROUP_MESSAGES]
-                ]
+                group = pending[:GROUP_MESSAGES]
+                logger.exception("a group of %s messages failed; one by one", len(group))
+                done = [_process(raw_id, acknowledge=acknowledge) for raw_id in group]
             results.extend(done)
             pending = pending[len(done) :]
             # After the group's commit, never inside it:
