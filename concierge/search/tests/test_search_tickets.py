@@ -215,21 +215,27 @@ def test_subject_and_customer_matches_come_before_message_only_matches(lanterns,
     assert lanterns["unrelated"].number not in found
 
 
+# What an admin finds for "lantern": subject, then customer (weights A and B), then the
+# message-only matches newest first.
+ADMIN_ORDER = (
+    "subject",
+    "customer",
+    "message_new",
+    "message_mid",
+    "message_billing",
+    "message_old",
+)
+
+
+def _admin_order(lanterns) -> list[int]:
+    return [lanterns[name].number for name in ADMIN_ORDER]
+
+
 @on_postgresql
 def test_message_only_matches_come_newest_first(lanterns, admin):
     found = numbers(search_tickets(admin, "lantern"))
     # The subject weighs more than the customer's name (weights A and B).
-    assert found == [
-        lanterns[name].number
-        for name in (
-            "subject",
-            "customer",
-            "message_new",
-            "message_mid",
-            "message_billing",
-            "message_old",
-        )
-    ]
+    assert found == _admin_order(lanterns)
 
 
 @on_postgresql
@@ -242,17 +248,7 @@ def test_older_message_matches_follow_the_newest_without_repeats(
     from concierge.search.backends import postgresql
 
     monkeypatch.setattr(postgresql, "RECENT_WINDOW", window)
-    expected = [
-        lanterns[name].number
-        for name in (
-            "subject",
-            "customer",
-            "message_new",
-            "message_mid",
-            "message_billing",
-            "message_old",
-        )
-    ]
+    expected = _admin_order(lanterns)
     assert numbers(search_tickets(admin, "lantern")) == expected
     assert numbers(search_tickets(admin, "lantern", limit=3)) == expected[:3]
     # A number nobody wrote finds nothing, in any tier.
