@@ -221,6 +221,11 @@ def test_the_acknowledgement_answers_the_message_that_opened_the_ticket(process,
 # --- groups: many messages, one transaction ------------------------------------------------
 
 
+def _group_locks(queries: list[str]) -> list[str]:
+    """The queries that lock a group's raw messages (one per group)."""
+    return [sql for sql in queries if 'FROM "mail_rawmessage"' in sql and "IN (" in sql]
+
+
 def _stored(mailbox: Mailbox, count: int, first: int = 1) -> list[int]:
     return [
         raw_message_store(raw=_new_request(n), source=RawSource.IMPORT, mailbox=mailbox).pk
@@ -237,7 +242,7 @@ def test_a_batch_commits_its_messages_in_groups(mailbox, monkeypatch):
 
     # Seven messages in groups of three: three transactions, each locking its rows
     # with one query, each message in a savepoint of its own.
-    locks = [sql for sql in queries if 'FROM "mail_rawmessage"' in sql and "IN (" in sql]
+    locks = _group_locks(queries)
     assert len(locks) == 3
     assert sum(sql.startswith("RELEASE SAVEPOINT") for sql in queries) >= 7
     assert set(RawMessage.objects.values_list("status", flat=True)) == {"processed"}
@@ -298,7 +303,7 @@ def test_a_group_ends_early_when_it_has_held_its_locks_long_enough(mailbox, monk
 
     queries = _queries_of(lambda: raw_messages_process(ids))
 
-    locks = [sql for sql in queries if 'FROM "mail_rawmessage"' in sql and "IN (" in sql]
+    locks = _group_locks(queries)
     assert len(locks) == 3  # one message per group
     assert Ticket.objects.count() == 3
 
