@@ -43,7 +43,22 @@ class Corpus:
     # of `document` come after those, newest first, unranked: ranking them would read
     # every matching document whole.
     head_document: str = ""
+    # SQLite: the FTS columns that make the head (ranked first, the same way), and their
+    # weights (PostgreSQL's for A and B).
+    head_columns: tuple[str, ...] = ()
+    head_weights: tuple[float, ...] = ()
 
+
+# How many of the newest entries whose head matches are ranked (at least a page). Subjects
+# repeat and tie: an everyday word is in the subject of thousands of tickets (30,000 hold
+# "refund" at a million), all of the same rank, and ranking them all visited every one of
+# their rows; the newest of a tie are what a page shows anyway. Measured at a million
+# tickets on PostgreSQL, each hundred more candidates cost an agent of one team about 50 ms.
+HEAD_CANDIDATES = 50
+
+# Up to how many objects a person may see (an agent's open tickets, say) the search
+# starts from those objects, testing each; beyond it, from the matches, newest first.
+FEW_VISIBLE = 3000
 
 ARTICLES = Corpus(
     "search_article_fts",
@@ -62,6 +77,8 @@ TICKETS = Corpus(
     "subject_terms",
     by_language=False,
     head_document="head_document",
+    head_columns=("subject_terms", "customer_terms"),
+    head_weights=(1.0, 0.4),
 )
 
 

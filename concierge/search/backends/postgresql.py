@@ -13,7 +13,14 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from concierge.search.analysis import Analyzer, analyzer_for
-from concierge.search.backends.base import Corpus, LanguageQuery, compiled, is_unrestricted
+from concierge.search.backends.base import (
+    FEW_VISIBLE,
+    HEAD_CANDIDATES,
+    Corpus,
+    LanguageQuery,
+    compiled,
+    is_unrestricted,
+)
 from concierge.search.backends.pg_configs import CONFIG_FUNCTION, PG_CONFIGS
 from concierge.search.parsing import Clause
 
@@ -69,44 +76,45 @@ def _rank(document: str) -> str:
     return f"ts_rank('{{0.05, 0.2, 0.4, 1.0}}', {document}, matched.query, 32)"
 
 
-# How many of the newest entries whose head matches are ranked (at least a page). Subjects
-# repeat and tie: an everyday word is in the subject of thousands of tickets (30,000 hold
-# "refund" at a million), all of the same rank, and ranking them all visited every one of
-# their rows; the newest of a tie are what a page shows anyway. Measured at a million
-# tickets, each hundred more candidates cost an agent of one team about 50 ms.
-HEAD_CANDIDATES = 50
-
 # How many of the newest entries the second tier reads one by one (its document tested,
 # nothing ranked) before it asks the index for the older matches. An everyday word fills
 # a page from the first thousand entries; a rare word or a number (which may match
 # nothing) costs at most this many tests, then a look-up of its few matches.
 RECENT_WINDOW = 5000
 
-# Up to how many tickets a person may see (an agent's open tickets, say) are simply all
-# tested, newest first, for words found only in messages.
-FEW_VISIBLE = 3000
+
+def _folded(expression: str, params: list[object]) -> str:
+    """The query as tsquery text, stemmed by PostgreSQL once. Folding the four languages'
+    `to_tsquery` calls takes 1.5 to 4.5 ms of planning, and the tiered statement would
+    plan a copy of it in each of its branches."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({expression})::text", params)
+        return cursor.fetchone()[0]
+
+
+def _count_up_to(visible: tuple[str, tuple], most: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM ({visible[0]} LIMIT {int(most)}) AS visible",  # noqa: S608
+            visible[1],
+        )
+        return cursor.fetchone()[0]
 
 
 def _head_then_newest(
     corpus: Corpus,
-    expression: str,
-    params: list[object],
+    query: str,
     conditions: list[str],
     values: list[object],
-    visible: tuple[str, tuple] | None,
     limit: int,
 ) -> tuple[str, list[object]]:
     """One statement in tiers: entries whose head (a ticket's subject and customer)
     matches, the newest `HEAD_CANDIDATES` of them ranked by the head alone (small, stored
     inline), equal ranks newest first; then entries that match only in the rest of the
-    document, newest first and unranked (score 0).
-
-    Message-only matches come, when the person may see `FEW_VISIBLE` tickets or fewer,
-    from testing those; otherwise from the `RECENT_WINDOW` newest entries, walked
-    backwards by key, then from the GIN index for the older ones. (The planner cannot
-    know that a number or a rare word matches nothing: it guesses half a percent of the
-    entries, and would walk the key backwards or start from the visible tickets, testing
-    every document.) Which of the two runs is decided once, inside the statement.
+    document, newest first and unranked (score 0): from the `RECENT_WINDOW` newest
+    entries, walked backwards by key, then from the GIN index for the older ones. (The
+    planner cannot know that a number or a rare word matches nothing: it guesses half a
+    percent of the entries, and would walk the key backwards through every document.)
 
     A later tier runs only when the earlier ones leave room on the page: Append reads its
     branches in order and LIMIT stops reading once the page is full (no branch can be a
@@ -114,72 +122,92 @@ def _head_then_newest(
     head = f"entry.{corpus.head_document}"
     key = f"entry.{corpus.key}"
     table = corpus.entry_table
-    matched = f"(SELECT {expression} AS query) AS matched"
+    matched = "(SELECT %s::tsquery AS query) AS matched"
     source = f"FROM {table} AS entry, {matched}"
-    ranked = " AND ".join([f"{head} @@ matched.query", *conditions])
-    # Each copy of the query is planned (and its four languages folded) apart: the
-    # rank is computed where the match is, and the older matches' filters sit with them.
-    candidates = (
-        f"(SELECT {key}, {_rank(head)} AS score {source} WHERE {ranked} "
-        f"ORDER BY {key} DESC LIMIT {max(HEAD_CANDIDATES, limit)})"
-    )
-    only_rest = ["entry.document @@ matched.query", f"NOT {head} @@ matched.query"]
     newest = f"(SELECT * FROM {table} ORDER BY {corpus.key} DESC LIMIT {RECENT_WINDOW})"  # noqa: S608
     window_start = (
         f"(SELECT MIN({corpus.key}) FROM (SELECT {corpus.key} FROM {table} "  # noqa: S608
         f"ORDER BY {corpus.key} DESC LIMIT {RECENT_WINDOW}) AS newest)"
     )
+    older = " AND ".join([f"{key} < {window_start}", *conditions])
+    # Each tier looks at the newest entries first and asks the GIN index only for the
+    # older ones: the index cannot give its matches newest first, so it would have every
+    # match's row read to find the newest (20,000 rows, 180 ms, for "two-factor").
+    # (With visibility conditions, the planner's own choice was faster: for an agent of
+    # one team the newest entries hold few of the team's tickets, and the older head
+    # matches are then read all the same.)
+    in_head = f"{head} @@ matched.query"
+    only_rest = f"entry.document @@ matched.query AND NOT {in_head}"
+    heads = max(HEAD_CANDIDATES, limit)
+    if conditions:
+        candidates = (
+            f"(SELECT {key}, {_rank(head)} AS score {source} "
+            f"WHERE {' AND '.join([in_head, *conditions])} ORDER BY {key} DESC LIMIT {heads})"
+        )
+        head_params = [query, *values]
+    else:
+        candidates = (
+            f"((SELECT {key}, {_rank(head)} AS score FROM {newest} AS entry, {matched} "  # noqa: S608
+            f"WHERE {in_head} ORDER BY {key} DESC LIMIT {heads}) "
+            f"UNION ALL (SELECT {key}, {_rank(head)} AS score FROM "
+            f"(SELECT entry.* {source} WHERE {in_head} OFFSET 0) AS entry, {matched} "
+            f"WHERE {older} ORDER BY {key} DESC LIMIT {heads}) LIMIT {heads})"
+        )
+        head_params = [query, query, query]
     # The older matches come from the GIN index alone: the subquery is planned apart
     # (OFFSET 0 keeps it so).
-    found = (
-        f"(SELECT {key} {source} WHERE entry.document @@ matched.query "
-        f"AND NOT {head} @@ matched.query OFFSET 0)"
-    )
-    older = [f"{key} < {window_start}"]
-    guard, guard_params = "", []
-    if visible is not None:
-        # Evaluated once (an InitPlan): a one-time filter switches the branches.
-        counted = (
-            f"(SELECT COUNT(*) FROM (SELECT 1 FROM ({visible[0]}) AS visible "  # noqa: S608
-            f"LIMIT {FEW_VISIBLE + 1}) AS counted)"
-        )
-        guard, guard_params = f"{counted} <= {FEW_VISIBLE}", list(visible[1])
-    many = f"NOT {guard}" if guard else ""
-    few_tier = ""
-    few_params: list[object] = []
-    if guard:
-        few_tier = (
-            f"(SELECT {key}, 0.0 {source} WHERE {' AND '.join([*only_rest, *conditions, guard])} "
-            f"ORDER BY {key} DESC LIMIT %s) UNION ALL "
-        )
-        few_params = [*params, *values, *guard_params, limit]
-    recent = " AND ".join([*only_rest, *conditions, *([many] if many else [])])
-    older_where = " AND ".join([*older, *conditions, *([many] if many else [])])
-    many_params = guard_params if many else []
+    found = f"(SELECT {key} {source} WHERE {only_rest} OFFSET 0)"
+    recent = " AND ".join([only_rest, *conditions])
     # Table and column names are constants; every value is a parameter.
     sql = (
         f"(SELECT {key}, score FROM {candidates} AS entry "  # noqa: S608
-        f"ORDER BY score DESC, {key} DESC LIMIT %s) UNION ALL {few_tier}"
-        f"(SELECT {key}, 0.0 FROM {newest} AS entry, {matched} WHERE {recent} "
+        f"ORDER BY score DESC, {key} DESC LIMIT %s) "
+        f"UNION ALL (SELECT {key}, 0.0 FROM {newest} AS entry, {matched} WHERE {recent} "
         f"ORDER BY {key} DESC LIMIT %s) "
         f"UNION ALL (SELECT {key}, 0.0 FROM {found} AS entry "
-        f"WHERE {older_where} ORDER BY {key} DESC LIMIT %s) LIMIT %s"
+        f"WHERE {older} ORDER BY {key} DESC LIMIT %s) LIMIT %s"
     )
     return sql, [
-        *params,
-        *values,
+        *head_params,
         limit,
-        *few_params,
-        *params,
-        *values,
-        *many_params,
-        limit,
-        *params,
-        *values,
-        *many_params,
-        limit,
+        *[query, *values, limit],
+        *[query, *values, limit],
         limit,
     ]
+
+
+def _few_visible_tiers(
+    corpus: Corpus,
+    query: str,
+    visible: tuple[str, tuple],
+    conditions: list[str],
+    values: list[object],
+    limit: int,
+) -> tuple[str, list[object]]:
+    """The same tiers for a person who may see `FEW_VISIBLE` objects or fewer (an
+    agent's open tickets, say): the visible ids are read first and each is tested. Left
+    to itself, the planner walks the whole key backwards looking for the newest visible
+    matches, since it cannot know how rare they are (half a second at a million)."""
+    head = f"entry.{corpus.head_document}"
+    key = f"entry.{corpus.key}"
+    source = (
+        f"FROM visible JOIN {corpus.entry_table} AS entry ON {key} = visible.pk, "
+        "(SELECT %s::tsquery AS query) AS matched"
+    )
+    ranked = " AND ".join([f"{head} @@ matched.query", *conditions])
+    rest = " AND ".join(
+        ["entry.document @@ matched.query", f"NOT {head} @@ matched.query", *conditions]
+    )
+    # Table and column names are constants; every value is a parameter.
+    sql = (
+        f"WITH visible(pk) AS MATERIALIZED ({visible[0]}) "  # noqa: S608
+        f"(SELECT {key}, score FROM (SELECT {key}, {_rank(head)} AS score {source} "
+        f"WHERE {ranked} ORDER BY {key} DESC LIMIT {max(HEAD_CANDIDATES, limit)}) AS entry "
+        f"ORDER BY score DESC, {key} DESC LIMIT %s) "
+        f"UNION ALL (SELECT {key}, 0.0 {source} WHERE {rest} ORDER BY {key} DESC LIMIT %s) "
+        "LIMIT %s"
+    )
+    return sql, [*visible[1], query, *values, limit, query, *values, limit, limit]
 
 
 class PostgreSQLBackend:
@@ -217,25 +245,29 @@ class PostgreSQLBackend:
             # Only the rows of the languages searched have their tsvector read at all.
             conditions.append("entry.language = ANY(%s)")
             values.append([language for language, _ in queries])
-        if not is_unrestricted(visible):
-            visible_sql, visible_params = compiled(
-                visible, "postgresql", lambda: visible.values("pk")
-            )
-            conditions.append(f"entry.{corpus.key} IN ({visible_sql})")
-            values.extend(visible_params)
+        restricted = (
+            None
+            if is_unrestricted(visible)
+            else compiled(visible, "postgresql", lambda: visible.values("pk"))
+        )
         if exclude:
             conditions.append(f"entry.{corpus.key} <> ALL(%s)")
             values.append(list(exclude))
         if corpus.head_document and not title_only:
-            restricted = (
-                None
-                if is_unrestricted(visible)
-                else compiled(visible, "postgresql", lambda: visible.values("pk"))
-            )
-            sql, values = _head_then_newest(
-                corpus, expression, params, conditions, values, restricted, limit
-            )
+            query = _folded(expression, params)
+            if restricted is not None and _count_up_to(restricted, FEW_VISIBLE + 1) <= FEW_VISIBLE:
+                sql, values = _few_visible_tiers(
+                    corpus, query, restricted, conditions, values, limit
+                )
+            else:
+                if restricted is not None:
+                    conditions.append(f"entry.{corpus.key} IN ({restricted[0]})")
+                    values.extend(restricted[1])
+                sql, values = _head_then_newest(corpus, query, conditions, values, limit)
         else:
+            if restricted is not None:
+                conditions.append(f"entry.{corpus.key} IN ({restricted[0]})")
+                values.extend(restricted[1])
             where = " AND ".join([f"{document} @@ matched.query", *conditions])
             # Table and column names are constants; every value is a parameter.
             sql = (
