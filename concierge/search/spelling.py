@@ -44,9 +44,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 def known_words(language: str, words: set[str], audiences: list[int]) -> set[str]:
     return set(
-        Term.objects.filter(language=language, word__in=words, audience__in=audiences)
-        .values_list("word", flat=True)
-        .distinct()
+        current_backend().word_counts(language=language, words=list(words), audiences=audiences)
     )
 
 
@@ -76,39 +74,38 @@ def _one_edit_away(word: str, alphabet: str) -> set[str]:
     return found
 
 
-def _neighbours(language: str, word: str, audiences: list[int]) -> list[tuple[str, int]]:
-    """(word, document count) of the vocabulary's words one edit away from `word`."""
-    from django.db.models import Sum
-
-    rows = (
-        Term.objects.filter(
-            language=language,
-            audience__in=audiences,
-            word__in=sorted(_one_edit_away(word, ALPHABETS[language])),
-        )
-        .values("word")
-        .annotate(total=Sum("document_count"))
-    )
-    return [(row["word"], row["total"]) for row in rows]
-
-
 def corrections(language: str, words: set[str], audiences: list[int]) -> dict[str, list[str]]:
     """For each word the vocabulary lacks, the closest words it has (most used first)."""
     candidates = {word for word in words if allowed_edits(word) and not word.isdigit()}
     if not candidates:
         return {}
-    unknown = candidates - known_words(language, candidates, audiences)
     backend = current_backend()
+    unknown = sorted(candidates - known_words(language, candidates, audiences))
+    # Every spelling one edit away from every short unknown word, looked up at once.
+    spelled = {
+        word: _one_edit_away(word, ALPHABETS[language])
+        for word in unknown
+        if allowed_edits(word) == 1 and language in ALPHABETS
+    }
+    counts = (
+        backend.word_counts(
+            language=language,
+            words=[other for others in spelled.values() for other in others],
+            audiences=audiences,
+        )
+        if spelled
+        else {}
+    )
     found: dict[str, list[str]] = {}
-    for word in sorted(unknown):
+    for word in unknown:
         limit = allowed_edits(word)
-        scored = []
-        if limit == 1 and language in ALPHABETS:
-            similar = _neighbours(language, word, audiences)
+        if word in spelled:
+            similar = [(other, counts[other]) for other in spelled[word] if other in counts]
         else:
             similar = backend.similar_words(
                 language=language, word=word, audiences=audiences, limit=CANDIDATES
             )
+        scored = []
         for other, count in similar:
             distance = edit_distance(word, other, limit)
             if distance <= limit:

@@ -11,23 +11,21 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.db.models.expressions import RawSQL
 
 from concierge.search.analysis import Analyzer, analyzer_for
 from concierge.search.backends.base import (
     FEW_VISIBLE,
     HEAD_CANDIDATES,
+    VISIBILITY_CANDIDATES,
     Corpus,
     LanguageQuery,
     compiled,
     is_unrestricted,
 )
+from concierge.search.models import Term
 from concierge.search.parsing import Clause
-
-# How many of the best matches are checked for visibility first; all of them are checked
-# only when too few of those may be seen (or there are that few).
-CANDIDATES = 200
 
 
 def _quoted(terms: list[str], prefix: bool) -> str:
@@ -165,8 +163,10 @@ class SQLiteBackend:
         where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
         # Visibility is checked on the best candidates first; only when too few of them
         # may be seen is every match checked.
-        found, matched = self._run(corpus, weights, expression, where, params, limit, CANDIDATES)
-        if len(found) < limit and matched >= CANDIDATES:
+        found, matched = self._run(
+            corpus, weights, expression, where, params, limit, VISIBILITY_CANDIDATES
+        )
+        if len(found) < limit and matched >= VISIBILITY_CANDIDATES:
             found, _ = self._run(corpus, weights, expression, where, params, limit, None)
         return found
 
@@ -295,3 +295,15 @@ class SQLiteBackend:
         with connection.cursor() as cursor:
             cursor.execute(sql, [expression, language, *audiences, limit])
             return [(row[0], int(row[1])) for row in cursor.fetchall()]
+
+    def word_counts(
+        self, *, language: str, words: list[str], audiences: list[int]
+    ) -> dict[str, int]:
+        # SQLite looks each value of an IN list up through the unique index.
+        rows = (
+            Term.objects.filter(language=language, audience__in=audiences, word__in=set(words))
+            .values("word")
+            .annotate(total=Sum("document_count"))
+            .values_list("word", "total")
+        )
+        return {word: int(total) for word, total in rows}

@@ -94,3 +94,36 @@ def test_making_an_article_internal_takes_it_out_of_customers_results(admin, cus
     )
     assert found(customer.user, "prices") == []
     assert suggest(customer.user, "pric", language="en").completions == []
+
+
+@pytest.mark.parametrize("candidates", [1, 2, 200])
+def test_hidden_articles_ranked_best_never_crowd_out_the_visible_ones(
+    admin, monkeypatch, candidates
+):
+    """Visibility is checked on the best few matches first: when every one of those is
+    hidden, every match is checked, and the reader still gets all they may read."""
+    from concierge.search.backends import postgresql, sqlite
+
+    monkeypatch.setattr(postgresql, "VISIBILITY_CANDIDATES", candidates)
+    monkeypatch.setattr(sqlite, "VISIBILITY_CANDIDATES", candidates)
+    # Hidden ones hold the word in their titles, so they rank above the public ones.
+    for number in range(3):
+        publish(admin, f"Voucher rules {number}", "Vouchers.", visibility="internal")
+    publish(admin, "Gift cards", "A voucher can be spent online.")
+    publish(admin, "Shop credit", "Credit works like a voucher in our shops.")
+    assert sorted(found(AnonymousUser(), "voucher")) == ["Gift cards", "Shop credit"]
+    assert len(found(admin, "voucher")) == 5
+
+
+def test_spelling_help_asks_the_vocabulary_twice_however_many_words_are_mistyped(
+    admin, django_assert_max_num_queries
+):
+    """Whether the words are known, then every spelling one edit away from the unknown
+    ones at once: not a look-up per mistyped word."""
+    from concierge.search.models import Audience
+    from concierge.search.spelling import corrections
+
+    publish(admin, "Parcel tracking", "Track the parcel, then call the courier.")
+    with django_assert_max_num_queries(2):
+        fixes = corrections("en", {"parcle", "trakc", "courer"}, [Audience.EVERYONE])
+    assert fixes == {"courer": ["courier"], "parcle": ["parcel"], "trakc": ["track"]}
