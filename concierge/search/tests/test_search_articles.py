@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.utils import timezone
 
 from concierge.helpcenter.models import ArticleTranslation, Status
@@ -183,3 +184,25 @@ def test_an_edited_article_is_found_by_its_new_words_only(admin):
     )
     assert titles(search_articles(ANONYMOUS, "parcel", language="en")) == []
     assert titles(search_articles(ANONYMOUS, "shop", language="en")) == ["Returns"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's storage only")
+def test_an_articles_vectors_stay_in_its_row(admin):
+    """Ranking reads the document of every match: out in TOAST, or compressed with pglz,
+    that read was most of a search's time (migration search.0005)."""
+    # Real text, long enough for its vector to need compressing (over 2 kB).
+    body = "\n\n".join(seed_paragraphs("ru")[:30])
+    publish(admin, "Long article", f"Parcels travel by road.\n\n{body}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = "
+            "'search_articleentry'::regclass AND attname IN ('document', 'title_document')"
+        )
+        assert dict(cursor.fetchall()) == {"document": "m", "title_document": "m"}
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        if cursor.fetchone()[0]:
+            cursor.execute("SELECT pg_column_compression(document) FROM search_articleentry")
+            assert cursor.fetchone()[0] == "lz4"
+    assert titles(search_articles(ANONYMOUS, "parcels", language="en")) == ["Long article"]
