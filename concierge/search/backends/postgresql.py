@@ -110,7 +110,6 @@ def _estimated_rows(visible: tuple[str, tuple]) -> float:
 def _head_then_newest(
     corpus: Corpus,
     query: str,
-    visible: tuple[str, tuple] | None,
     conditions: list[str],
     values: list[object],
     limit: int,
@@ -132,30 +131,25 @@ def _head_then_newest(
     table = corpus.entry_table
     matched = "(SELECT %s::tsquery AS query) AS matched"
     source = f"FROM {table} AS entry, {matched}"
-    seen = [*conditions]
-    seen_values = [*values]
     window = (
         f"(SELECT {corpus.key} AS pk FROM {table} "  # noqa: S608
         f"ORDER BY {corpus.key} DESC LIMIT {RECENT_WINDOW})"
     )
-    if visible is not None:
-        seen.append(f"{key} IN ({visible[0]})")
-        seen_values.extend(visible[1])
     window_start = f"(SELECT MIN(pk) FROM {window} AS newest)"  # noqa: S608
-    older = " AND ".join([f"{key} < {window_start}", *seen])
+    older = " AND ".join([f"{key} < {window_start}", *conditions])
     # Head matches are left to the planner: walking the newest entries first for them
     # was tried, and made an admin's p95 worse at a million tickets (92 -> 152 ms).
     in_head = f"{head} @@ matched.query"
     only_rest = f"entry.document @@ matched.query AND NOT {in_head}"
     candidates = (
         f"(SELECT {key}, {_rank(head)} AS score {source} "
-        f"WHERE {' AND '.join([in_head, *seen])} "
+        f"WHERE {' AND '.join([in_head, *conditions])} "
         f"ORDER BY {key} DESC LIMIT {max(HEAD_CANDIDATES, limit)})"
     )
     # The older matches come from the GIN index alone: the subquery is planned apart
     # (OFFSET 0 keeps it so).
     found = f"(SELECT {key} {source} WHERE {only_rest} OFFSET 0)"
-    recent = " AND ".join([only_rest, *seen])
+    recent = " AND ".join([only_rest, *conditions])
     # Table and column names are constants; every value is a parameter.
     sql = (
         f"(SELECT {key}, score FROM {candidates} AS entry "  # noqa: S608
@@ -167,9 +161,9 @@ def _head_then_newest(
         f"WHERE {older} ORDER BY {key} DESC LIMIT %s) LIMIT %s"
     )
     return sql, [
-        *[query, *seen_values, limit],
-        *[query, *seen_values, limit],
-        *[query, *seen_values, limit],
+        *[query, *values, limit],
+        *[query, *values, limit],
+        *[query, *values, limit],
         limit,
     ]
 
@@ -270,9 +264,10 @@ class PostgreSQLBackend:
                     corpus, query, restricted, conditions, values, limit
                 )
             else:
-                sql, values = _head_then_newest(
-                    corpus, query, restricted, conditions, values, limit
-                )
+                if restricted is not None:
+                    conditions.append(f"entry.{corpus.key} IN ({restricted[0]})")
+                    values.extend(restricted[1])
+                sql, values = _head_then_newest(corpus, query, conditions, values, limit)
         else:
             ranked = _ranked(corpus, document, expression, conditions)
             if restricted is None:
