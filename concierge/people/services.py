@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import IntegrityError, transaction
 
 from concierge.people.models import (
@@ -20,6 +22,16 @@ from concierge.people.models import (
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
+
+
+def customers_by_email(emails: Iterable[str]) -> dict[str, Customer]:
+    """The customers who own these addresses, by normalized address (one query); an
+    address nobody owns is not in the result."""
+    wanted = {normalize_email(email) for email in emails}
+    identities = CustomerIdentity.objects.select_related("customer").filter(
+        kind=IdentityKind.EMAIL, value__in=wanted
+    )
+    return {identity.value: identity.customer for identity in identities}
 
 
 def customer_find_or_create_by_email(

@@ -41,6 +41,7 @@ from concierge.mail.models import (
     RawStatus,
 )
 from concierge.mail.services import agent_replies, outbox, threading
+from concierge.mail.services.lookups import GroupLookups, group_lookups, sender_address
 from concierge.people.models import STAFF_ROLES, Customer, User
 from concierge.people.services import customer_find_or_create_by_email
 from concierge.tickets import batch
@@ -93,11 +94,16 @@ def raw_message_store(
     envelope_to: Iterable[str] = (),
     origin: str = "",
 ) -> RawMessage:
-    """Keep the bytes exactly as they arrived, before anything reads them."""
+    """Keep the bytes exactly as they arrived, before anything reads them.
+
+    The sender is noted from the header block already, so that a group of messages can
+    look its senders up at once; processing parses the message and has the last word.
+    """
     message = RawMessage(
         mailbox=mailbox,
         source=source,
         size=len(raw),
+        sender=sender_address(raw)[:998],
         envelope_from=envelope_from[:998],
         envelope_to=[addresses.normalize(a) for a in envelope_to],
         origin=origin[:300],
@@ -252,14 +258,19 @@ def _ignore_reason(raw: RawMessage, parsed: ParsedMessage, sender: str, ours: se
 
 
 def _deliver(
-    raw: RawMessage, parsed: ParsedMessage, *, acknowledge: bool, ours: set[str]
+    raw: RawMessage,
+    parsed: ParsedMessage,
+    *,
+    acknowledge: bool,
+    ours: set[str],
+    lookups: GroupLookups | None,
 ) -> tuple[str, Ticket, Message]:
     """Create the ticket or add to one; returns (action, ticket, message)."""
-    sender_address = parsed.from_.address or raw.envelope_from
-    sender = addresses.normalize(sender_address)
+    sender = addresses.normalize(parsed.from_.address or raw.envelope_from)
     if not sender or "@" not in sender:
         raise MailRejectedError("the message has no sender address")
-    customer = customer_find_or_create_by_email(
+    known = lookups.customer(sender) if lookups is not None else None
+    customer = known or customer_find_or_create_by_email(
         email=sender, full_name=parsed.from_.name, language=guess_language(parsed)
     )
     files, refused = _incoming_files(parsed)
@@ -306,18 +317,23 @@ def _deliver(
     mailbox = raw.mailbox or outbox.ticket_mailbox(ticket)
     wanted = acknowledge and mailbox is not None and mailbox.auto_acknowledge
     if wanted and not appended and not noise:
-        outbox.acknowledgement_queue(
+        queued = outbox.acknowledgement_queue(
             ticket=ticket,
             customer=customer,
             address=sender,
             mailbox=mailbox,
             ours=ours,
             opened_by=parsed.message_id,
+            sent=lookups.acknowledgements_sent(sender) if lookups else None,
         )
+        if queued is not None and lookups is not None:
+            lookups.acknowledged(sender)
     return action_for(parsed, appended=appended), ticket, message
 
 
-def _process_locked(raw: RawMessage, *, acknowledge: bool) -> IngestResult:
+def _process_locked(
+    raw: RawMessage, *, acknowledge: bool, lookups: GroupLookups | None = None
+) -> IngestResult:
     data = read_raw(raw)
     parsed = parse_message(data)
     raw.message_id = parsed.message_id[:998]
@@ -360,7 +376,9 @@ def _process_locked(raw: RawMessage, *, acknowledge: bool) -> IngestResult:
             parsed=parsed, key=answer, files=files, refused=refused
         )
     else:
-        action, ticket, message = _deliver(raw, parsed, acknowledge=acknowledge, ours=ours)
+        action, ticket, message = _deliver(
+            raw, parsed, acknowledge=acknowledge, ours=ours, lookups=lookups
+        )
     raw.action, raw.ticket, raw.ticket_message, raw.error = action, ticket, message, ""
     raw.save(update_fields=[*common, "status", "action", "ticket", "ticket_message", "error"])
     return IngestResult(raw.pk, action, ticket.number, parsed=parsed)
@@ -437,6 +455,7 @@ def _process_group(ids: list[int], *, acknowledge: bool) -> list[IngestResult]:
     taken = ids[:GROUP_MESSAGES]
     with transaction.atomic():
         rows = _locked(taken)
+        lookups = group_lookups(row for row in rows.values() if row.status == RawStatus.RECEIVED)
         for raw_id in taken:
             raw = rows.get(raw_id)
             if raw is None:
@@ -446,7 +465,9 @@ def _process_group(ids: list[int], *, acknowledge: bool) -> list[IngestResult]:
             else:
                 try:
                     with transaction.atomic():
-                        results.append(_process_locked(raw, acknowledge=acknowledge))
+                        results.append(
+                            _process_locked(raw, acknowledge=acknowledge, lookups=lookups)
+                        )
                 except OperationalError:
                     # A deadlock or a lost connection says nothing about the message:
                     # the group is done again one message at a time.

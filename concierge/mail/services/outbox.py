@@ -10,13 +10,15 @@ mid-send leaves a claim that is looked at again only after its lease ran out.
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from collections.abc import Iterable
 from datetime import timedelta
 from email.utils import formataddr, make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -248,15 +250,35 @@ def render_mail_email(
     return message
 
 
-def acknowledgement_allowed(address: str) -> bool:
-    """Automatic answers to one address are limited per hour, so two robots that
-    answer each other stop after a few rounds."""
+def _acknowledgements_within_the_hour() -> QuerySet[OutboundEmail]:
     since = timezone.now() - timedelta(hours=1)
-    sent = OutboundEmail.objects.filter(
-        kind=OutboundKind.ACKNOWLEDGEMENT,
-        recipient=addresses.normalize(address),
-        created_at__gte=since,
-    ).count()
+    return OutboundEmail.objects.filter(kind=OutboundKind.ACKNOWLEDGEMENT, created_at__gte=since)
+
+
+def acknowledgements_sent(recipients: Iterable[str]) -> Counter[str]:
+    """How many acknowledgements each address got within the hour, for many addresses
+    in one query (a group of incoming mail asks for all its senders at once)."""
+    wanted = {addresses.normalize(address) for address in recipients}
+    rows = (
+        _acknowledgements_within_the_hour()
+        .filter(recipient__in=wanted)
+        .values_list("recipient")
+        .annotate(sent=Count("pk"))
+        .order_by()
+    )
+    return Counter(dict(rows))
+
+
+def acknowledgement_allowed(address: str, sent: int | None = None) -> bool:
+    """Automatic answers to one address are limited per hour, so two robots that
+    answer each other stop after a few rounds. `sent`: how many it got within the
+    hour, when the caller counted already."""
+    if sent is None:
+        sent = (
+            _acknowledgements_within_the_hour()
+            .filter(recipient=addresses.normalize(address))
+            .count()
+        )
     return sent < conf.auto_reply_limit_per_hour()
 
 
@@ -268,13 +290,15 @@ def acknowledgement_queue(
     mailbox: Mailbox | None,
     ours: set[str] | None = None,
     opened_by: str | None = None,
+    sent: int | None = None,
 ) -> OutboundEmail | None:
     """Tell the customer we have their request and its number, in their language.
 
     `opened_by`: the Message-ID of the e-mail that opened the ticket, its only message
     so far ("" when it had none); the thread is then known without reading it back.
+    `sent`: the acknowledgements the address got within the hour, when known already.
     """
-    if not address or is_our_address(address, ours) or not acknowledgement_allowed(address):
+    if not address or is_our_address(address, ours) or not acknowledgement_allowed(address, sent):
         return None
     email = render_mail_email(
         "acknowledgement",

@@ -1,0 +1,73 @@
+"""What the messages of one group would each look up, read for the whole group at once.
+
+Most of the cost of a message is the ORM's, query by query, and two of its questions are
+the same for every message of a group: who the sender is (a customer, usually one the
+desk knows) and how many automatic answers that address got in the last hour. A group
+asks both once, for every sender it holds (one query each), and each message takes its
+answer from there. Only rows committed before the group are read ahead: a customer the
+group itself creates, or one a message of it would have seen change, is looked up the
+ordinary way, so what a message finds is what it would have found alone.
+"""
+
+from __future__ import annotations
+
+import email.utils
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from email import policy
+from email.parser import BytesHeaderParser
+
+from concierge.mail import addresses
+from concierge.mail.models import RawMessage
+from concierge.mail.services import outbox
+from concierge.people.models import Customer
+from concierge.people.services import customers_by_email, normalize_email
+
+# A header block longer than this is no ordinary message: its sender is not read ahead.
+HEAD_LIMIT = 64 * 1024
+
+
+def sender_address(raw: bytes) -> str:
+    """The From address of a raw message, from its header block alone ("" if none).
+
+    Only a hint to read ahead with (processing parses the whole message and decides);
+    it never raises, whatever the bytes.
+    """
+    head, _, _ = raw[:HEAD_LIMIT].replace(b"\r\n", b"\n").partition(b"\n\n")
+    try:
+        headers = BytesHeaderParser(policy=policy.compat32).parsebytes(head)
+        found = email.utils.getaddresses([str(headers.get("From", ""))])
+    except Exception:  # a hint only: malformed headers are processing's to report
+        return ""
+    address = addresses.normalize(found[0][1]) if found else ""
+    return address if "@" in address else ""
+
+
+@dataclass
+class GroupLookups:
+    """The answers for one group; `customer` and `acknowledgements_sent` are what
+    `_deliver` would otherwise query per message."""
+
+    customers: dict[str, Customer] = field(default_factory=dict)
+    acknowledgements: Counter[str] = field(default_factory=Counter)
+
+    def customer(self, address: str) -> Customer | None:
+        return self.customers.get(normalize_email(address))
+
+    def acknowledgements_sent(self, address: str) -> int:
+        return self.acknowledgements[addresses.normalize(address)]
+
+    def acknowledged(self, address: str) -> None:
+        """An acknowledgement to `address` was queued by a message of this group."""
+        self.acknowledgements[addresses.normalize(address)] += 1
+
+
+def group_lookups(raws: Iterable[RawMessage]) -> GroupLookups:
+    senders = {raw.sender for raw in raws if raw.sender}
+    if not senders:
+        return GroupLookups()
+    return GroupLookups(
+        customers=customers_by_email(senders),
+        acknowledgements=outbox.acknowledgements_sent(senders),
+    )

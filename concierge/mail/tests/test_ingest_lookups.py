@@ -1,0 +1,150 @@
+"""A group of incoming mail asks who its senders are, and how many automatic answers each
+got within the hour, once for all its messages; what each message then does is what it
+would have done alone."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from concierge.mail.models import (
+    IngestAction,
+    Mailbox,
+    OutboundEmail,
+    OutboundKind,
+    RawMessage,
+    RawSource,
+)
+from concierge.mail.services import ingest
+from concierge.mail.services.ingest import raw_message_store, raw_messages_process
+from concierge.mail.services.lookups import sender_address
+from concierge.mail.tests.messages import build
+from concierge.people.models import Customer, CustomerIdentity
+from concierge.people.services import customer_find_or_create_by_email
+from concierge.tickets.models import Ticket
+
+
+def _store(mailbox: Mailbox, raws: list[bytes]) -> list[int]:
+    return [raw_message_store(raw=raw, source=RawSource.IMPORT, mailbox=mailbox).pk for raw in raws]
+
+
+def _request(sender: str, n: int) -> bytes:
+    return build(from_=f"Customer <{sender}>", subject=f"Order {n} arrived damaged")
+
+
+def _identity_reads(queries: list[str]) -> list[str]:
+    """Looking a customer up by address (search indexing reads identities by customer)."""
+    by_address = ('"people_customeridentity"."value" IN', '"people_customeridentity"."value" =')
+    return [sql for sql in queries if any(part in sql for part in by_address)]
+
+
+def _acknowledgement_counts(queries: list[str]) -> list[str]:
+    return [sql for sql in queries if 'FROM "mail_outboundemail"' in sql and "COUNT(" in sql]
+
+
+# --- the sender, from the header block ----------------------------------------------------------
+
+
+def test_the_sender_is_read_from_the_header_block():
+    raw = build(from_="=?koi8-r?b?8MXU0s/X?= <Petrov@Example.RU>", subject="Привет")
+
+    assert sender_address(raw) == "petrov@example.ru"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"Subject: no sender here\r\n\r\nbody",
+        b"From: \xff\xfe not an address\r\n\r\n",
+        b"\x00\x01\x02 garbage without headers",
+        # A header block past the limit is not read to its end.
+        b"From: " + b"x" * 200_000 + b"@example.com\r\n\r\n",
+    ],
+)
+def test_a_message_without_a_readable_sender_gives_no_hint_and_no_error(raw):
+    assert sender_address(raw) == ""
+
+
+@pytest.mark.django_db
+def test_stored_mail_notes_its_sender_before_it_is_processed(mailbox):
+    (raw_id,) = _store(mailbox, [_request("Mia@Example.NET", 1)])
+
+    stored = RawMessage.objects.get(pk=raw_id)
+    assert (stored.status, stored.sender) == ("received", "mia@example.net")
+
+
+# --- one read per group ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_group_looks_up_its_known_senders_with_one_query(mailbox, monkeypatch):
+    monkeypatch.setattr(ingest, "GROUP_SECONDS", 60)  # one group, however slow the machine
+    senders = [f"customer{n}@example.net" for n in range(6)]
+    known = [customer_find_or_create_by_email(email=s) for s in senders]
+    ids = _store(mailbox, [_request(s, n) for n, s in enumerate(senders)])
+
+    with CaptureQueriesContext(connection) as captured:
+        results = raw_messages_process(ids)
+    queries = [query["sql"] for query in captured.captured_queries]
+
+    assert [r.action for r in results] == [IngestAction.NEW] * 6
+    assert len(_identity_reads(queries)) == 1
+    assert len(_acknowledgement_counts(queries)) == 1
+    requesters = list(Ticket.objects.order_by("number").values_list("requester_id", flat=True))
+    assert requesters == [c.pk for c in known]
+    assert Customer.objects.count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_sender_in_a_group_becomes_one_customer_for_all_its_messages(mailbox):
+    ids = _store(mailbox, [_request("new@example.net", n) for n in range(3)])
+
+    results = raw_messages_process(ids)
+
+    assert [r.action for r in results] == [IngestAction.NEW] * 3
+    assert CustomerIdentity.objects.filter(value="new@example.net").count() == 1
+    assert set(Ticket.objects.values_list("requester__full_name", flat=True)) == {"Customer"}
+    assert Ticket.objects.values("requester").distinct().count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_whose_from_was_misread_ahead_is_still_found(mailbox):
+    """The header hint is only a head start: when it is wrong (or missing), the message
+    looks its sender up itself and nothing is lost."""
+    customer = customer_find_or_create_by_email(email="real@example.net")
+    (raw_id,) = _store(mailbox, [_request("real@example.net", 1)])
+    RawMessage.objects.filter(pk=raw_id).update(sender="someone-else@example.net")
+
+    (result,) = raw_messages_process([raw_id])
+
+    assert result.action == IngestAction.NEW
+    assert Ticket.objects.get().requester == customer
+
+
+# --- the hourly limit on automatic answers, across a group -----------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_hourly_limit_on_acknowledgements_holds_within_one_group(mailbox, settings):
+    settings.MAIL_AUTO_REPLY_LIMIT = 3
+    ids = _store(mailbox, [_request("robot@example.net", n) for n in range(5)])
+
+    results = raw_messages_process(ids)
+
+    assert [r.action for r in results] == [IngestAction.NEW] * 5
+    acknowledgements = OutboundEmail.objects.filter(kind=OutboundKind.ACKNOWLEDGEMENT)
+    assert acknowledgements.filter(recipient="robot@example.net").count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_hourly_limit_counts_what_earlier_groups_sent(mailbox, settings):
+    settings.MAIL_AUTO_REPLY_LIMIT = 3
+    raw_messages_process(_store(mailbox, [_request("robot@example.net", n) for n in range(2)]))
+
+    raw_messages_process(_store(mailbox, [_request("robot@example.net", n) for n in range(2, 5)]))
+
+    acknowledgements = OutboundEmail.objects.filter(kind=OutboundKind.ACKNOWLEDGEMENT)
+    assert acknowledgements.count() == 3
+    assert Ticket.objects.count() == 5
