@@ -131,6 +131,13 @@ class PartWalker:
     delivery_report: bool = False
     read_receipt: bool = False
     in_report: bool = False
+    # The parameters of each (id of part, header) already parsed: a body part's
+    # Content-Type is asked for its name (twice), charset and format, and its file
+    # name up to three times while the part is placed. Keyed by id: the walker
+    # lives only while the message tree it walks does.
+    parsed_params: dict[tuple[int, str], list[tuple[str, str | tuple[str, str, str]]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     # Reading parameters and payloads ------------------------------------------------
 
@@ -140,14 +147,16 @@ class PartWalker:
         )
         if raw_value is None:
             return ""
-        if not raw_value.isascii():
-            # Raw 8-bit parameters (a Cyrillic file name without RFC 2231): decode the
-            # header first, or the email package turns every byte into U+FFFD.
-            probe = Message()
-            probe[header] = _decode_raw(unfold(raw_value), tuple(self.charsets))
-            part = probe
         try:
-            value = part.get_param(name, None, header)
+            if raw_value.isascii():
+                value = self._ascii_param(part, name, header)
+            else:
+                # Raw 8-bit parameters (a Cyrillic file name without RFC 2231): decode
+                # the header first, or the email package turns every byte into U+FFFD.
+                # Not cached: the decoding depends on the charsets seen so far.
+                probe = Message()
+                probe[header] = _decode_raw(unfold(raw_value), tuple(self.charsets))
+                value = probe.get_param(name, None, header)
         except Exception:
             self.defects.append(f"unreadable {header} parameter {name}")
             return ""
@@ -158,6 +167,22 @@ class PartWalker:
             raw = text.encode("latin-1", "surrogateescape")
             return decode_bytes(raw, charset or None).text
         return decode_encoded_words(str(value).strip())
+
+    def _ascii_param(
+        self, part: Message, name: str, header: str
+    ) -> str | tuple[str, str, str] | None:
+        """What `part.get_param(name, None, header)` gives, parsing the header once.
+
+        A header that fails to parse is not cached, so each question about it raises
+        (and is reported) as before.
+        """
+        key = (id(part), header)
+        params = self.parsed_params.get(key)
+        if params is None:
+            params = part.get_params([], header)
+            self.parsed_params[key] = params
+        wanted = name.lower()
+        return next((value for param, value in params if param.lower() == wanted), None)
 
     def _payload(self, part: Message) -> bytes:
         try:
