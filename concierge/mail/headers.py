@@ -101,6 +101,9 @@ def decode_encoded_words(text: str) -> str:
 
 
 def unfold(value: str) -> str:
+    if "\n" not in value and "\r" not in value:
+        # Most header values fit on one line: nothing to unfold.
+        return value
     return FOLD.sub("", value).replace("\r", "").replace("\n", " ")
 
 
@@ -117,6 +120,10 @@ def header_text(value: str | None, hints: tuple[str, ...] = ()) -> str:
 
 def parse_addresses(values: list[str], hints: tuple[str, ...] = ()) -> list[Address]:
     """Addresses of From/To/Cc/Reply-To headers, display names decoded."""
+    if not values:
+        # Most messages lack Cc, Reply-To and X-Failed-Recipients; getaddresses
+        # would build and validate an empty address list for each.
+        return []
     texts = []
     for value in values:
         value = unfold(str(value))

@@ -93,14 +93,25 @@ class ParsedMessage:
         return next((value for key, value in self.headers if key.lower() == wanted), "")
 
 
-def _raw_header(headers: list[tuple[str, str]], name: str) -> str | None:
-    wanted = name.lower()
-    return next((value for key, value in headers if key.lower() == wanted), None)
+def _index_headers(headers: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Raw values by lowercased name, in message order.
+
+    `_build` asks for some twenty names; indexing once spares a scan of every
+    header (and a lower() of each name) per question.
+    """
+    index: dict[str, list[str]] = {}
+    for key, value in headers:
+        index.setdefault(key.lower(), []).append(value)
+    return index
 
 
-def _raw_headers(headers: list[tuple[str, str]], name: str) -> list[str]:
-    wanted = name.lower()
-    return [value for key, value in headers if key.lower() == wanted]
+def _raw_header(index: dict[str, list[str]], name: str) -> str | None:
+    values = index.get(name.lower())
+    return values[0] if values else None
+
+
+def _raw_headers(index: dict[str, list[str]], name: str) -> list[str]:
+    return index.get(name.lower(), [])
 
 
 def _is_auto_reply(auto_submitted: str, x_autoreply: bool, subject: str) -> bool:
@@ -119,35 +130,39 @@ def _is_bounce(walker: PartWalker, sender: Address, subject: str, failed: bool) 
 
 
 def _mark_inline(attachments: list[ParsedAttachment], raw_html: str) -> list[ParsedAttachment]:
+    if not attachments:
+        return []
     shown = referenced_cids(raw_html)
-    return [
-        dataclasses.replace(
-            attachment,
-            is_inline=bool(attachment.content_id) and normalize_cid(attachment.content_id) in shown,
-        )
-        for attachment in attachments
-    ]
+    marked = []
+    for attachment in attachments:
+        is_inline = bool(attachment.content_id) and normalize_cid(attachment.content_id) in shown
+        # Copied only when the flag changes: most attachments are plain files.
+        if is_inline != attachment.is_inline:
+            attachment = dataclasses.replace(attachment, is_inline=is_inline)
+        marked.append(attachment)
+    return marked
 
 
 def _build(message: Message, defects: list[str], depth: int) -> ParsedMessage:
     raw_headers = [(name, str(value)) for name, value in message.raw_items()]
+    by_name = _index_headers(raw_headers)
     walker = PartWalker(depth=depth, parse_embedded=parse_embedded)
     walker.walk(message)
     hints = tuple(walker.charsets)
 
     def text(name: str) -> str:
-        return mail_headers.header_text(_raw_header(raw_headers, name), hints)
+        return mail_headers.header_text(_raw_header(by_name, name), hints)
 
     def addresses(name: str) -> list[Address]:
-        return mail_headers.parse_addresses(_raw_headers(raw_headers, name), hints)
+        return mail_headers.parse_addresses(_raw_headers(by_name, name), hints)
 
     subject = text("Subject")
     senders = addresses("From") or addresses("Sender")
     sender = senders[0] if senders else Address("", "")
-    message_id = mail_headers.parse_message_id(_raw_header(raw_headers, "Message-ID"))
+    message_id = mail_headers.parse_message_id(_raw_header(by_name, "Message-ID"))
     if not message_id:
         defects.append("no Message-ID")
-    date_value = _raw_header(raw_headers, "Date")
+    date_value = _raw_header(by_name, "Date")
     date = mail_headers.parse_date(date_value)
     if date is None:
         defects.append(
@@ -158,10 +173,10 @@ def _build(message: Message, defects: list[str], depth: int) -> ParsedMessage:
     auto_submitted = text("Auto-Submitted").lower()
     precedence = text("Precedence").lower()
     x_autoreply = any(
-        _raw_header(raw_headers, name) is not None for name in ("X-Autoreply", "X-Autorespond")
+        _raw_header(by_name, name) is not None for name in ("X-Autoreply", "X-Autorespond")
     )
     failed_recipients = [address.address for address in addresses("X-Failed-Recipients")] or [
-        value.strip() for value in _raw_headers(raw_headers, "X-Failed-Recipients") if value.strip()
+        value.strip() for value in _raw_headers(by_name, "X-Failed-Recipients") if value.strip()
     ]
     is_bounce = _is_bounce(walker, sender, subject, bool(failed_recipients))
 
@@ -177,8 +192,8 @@ def _build(message: Message, defects: list[str], depth: int) -> ParsedMessage:
     ]
     return ParsedMessage(
         message_id=message_id,
-        in_reply_to=mail_headers.parse_message_id(_raw_header(raw_headers, "In-Reply-To")),
-        references=mail_headers.parse_id_list(_raw_header(raw_headers, "References")),
+        in_reply_to=mail_headers.parse_message_id(_raw_header(by_name, "In-Reply-To")),
+        references=mail_headers.parse_id_list(_raw_header(by_name, "References")),
         subject=subject,
         from_=sender,
         to=addresses("To"),
@@ -240,7 +255,9 @@ def parse_message(raw: bytes, *, depth: int = 0) -> ParsedMessage:
     """Parse a raw RFC 5322 message; never raises on malformed input."""
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogateescape")
-    if not raw.strip():
+    # isspace() stops at the first visible byte; strip() would copy the whole
+    # message, attachments included, only to test it for emptiness.
+    if not raw or raw.isspace():
         return _empty(["empty message"])
     repaired, defects = mail_headers.repair_header_block(raw)
     try:
