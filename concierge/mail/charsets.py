@@ -11,6 +11,7 @@ UTF-8, detection, and only then a lossy decode.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from dataclasses import dataclass
 
@@ -127,7 +128,14 @@ def resolve_charset(name: str | None) -> str | None:
     """The Python codec name for a charset label, or None when it means nothing to us."""
     if not name:
         return None
-    label = str(name).strip().strip("\"'").strip().lower()
+    return _codec_for_label(str(name))
+
+
+# Every body part and encoded-word asks again for the same few labels. Bounded:
+# labels come from the outside and may be anything.
+@functools.lru_cache(maxsize=256)
+def _codec_for_label(name: str) -> str | None:
+    label = name.strip().strip("\"'").strip().lower()
     # Some clients append a language (RFC 2231 "utf-8*ru") or junk after a semicolon.
     label = label.split("*", 1)[0].split(";", 1)[0].strip()
     if label in MEANINGLESS_CHARSETS:

@@ -49,6 +49,9 @@ VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "col", "area", "base", 
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 SRC_ATTRIBUTE = re.compile(r'\ssrc="([^"]*)"', re.IGNORECASE)
 CID_SRC = re.compile(r'(\ssrc=")cid:([^"]*)(")', re.IGNORECASE)
+# Any cid: source, quoted or not, inside or outside an <img> tag.
+ANY_CID_SRC = re.compile(r"""src\s*=\s*["']?cid:([^"'\s>]+)""", re.IGNORECASE)
+WHITESPACE_RUN = re.compile(r"\s+")
 # The attribute that marks an image whose remote address was taken out; its value is
 # the image's index in ParsedMessage.remote_image_urls.
 BLOCKED_IMAGE_ATTRIBUTE = "data-blocked-image"
@@ -164,7 +167,7 @@ class _TextRenderer(HTMLParser):
                     self._flush()
                 self.current.append(part)
             return
-        collapsed = re.sub(r"\s+", " ", data.replace("\xa0", " "))
+        collapsed = WHITESPACE_RUN.sub(" ", data.replace("\xa0", " "))
         if not self.current or "".join(self.current).endswith(" "):
             collapsed = collapsed.lstrip()
         self.current.append(collapsed)
@@ -221,7 +224,7 @@ def referenced_cids(markup: str) -> set[str]:
     for tag in IMG_TAG.findall(markup or ""):
         for match in CID_SRC.finditer(tag):
             found.add(normalize_cid(html.unescape(match.group(2))))
-    for match in re.finditer(r"""src\s*=\s*["']?cid:([^"'\s>]+)""", markup or "", re.I):
+    for match in ANY_CID_SRC.finditer(markup or ""):
         found.add(normalize_cid(html.unescape(match.group(1))))
     return found
 
