@@ -25,11 +25,13 @@ def normalize_email(email: str) -> str:
 
 
 def customers_by_email(emails: Iterable[str]) -> dict[str, Customer]:
-    """The customers who own these addresses, by normalized address (one query); an
-    address nobody owns is not in the result."""
+    """The customers who own these addresses, by normalized address, with their
+    organizations (two queries); an address nobody owns is not in the result."""
     wanted = {normalize_email(email) for email in emails}
-    identities = CustomerIdentity.objects.select_related("customer").filter(
-        kind=IdentityKind.EMAIL, value__in=wanted
+    identities = (
+        CustomerIdentity.objects.select_related("customer")
+        .prefetch_related("customer__organizations")
+        .filter(kind=IdentityKind.EMAIL, value__in=wanted)
     )
     return {identity.value: identity.customer for identity in identities}
 

@@ -140,6 +140,10 @@ class Ticket(models.Model):
     # When the escalation sweep must look at the ticket next: a breach or an escalation.
     sla_check_at = models.DateTimeField(_("next SLA check"), null=True, blank=True)
 
+    # Not a column: on the ticket `ticket_create` returns, the message it was opened with,
+    # so that the caller need not read it back.
+    opening_message: Message | None = None
+
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")

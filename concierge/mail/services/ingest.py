@@ -299,7 +299,7 @@ def _deliver(
             team=raw.mailbox.team if raw.mailbox else (follow_up_of.team if follow_up_of else None),
             language=customer.language or guess_language(parsed),
         )
-        message = ticket.messages.get()
+        message = ticket.opening_message or ticket.messages.get()
         EmailTicket.objects.create(ticket=ticket, mailbox=raw.mailbox, follow_up_of=follow_up_of)
         appended = False
     if parsed.message_id:

@@ -32,9 +32,9 @@ from concierge.tickets.models import Ticket
 # A new customer's new request, alone: store, claim, customer, ticket, message, event,
 # SLA, language, triggers, routing, thread ids, acknowledgement, the raw row, the
 # transaction, and the ticket's search entry.
-NEW_MESSAGE_QUERIES = 43
+NEW_MESSAGE_QUERIES = 42
 # The same in a batch: the search entry waits for the end of the batch ...
-IN_BATCH_QUERIES = 32
+IN_BATCH_QUERIES = 31
 # ... and what every message would read (our addresses, the SLA configuration's
 # version, the active triggers and routing rules) is read by the first one only.
 SHARED_READS = 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 from django.db import transaction
 from django.utils import timezone
@@ -58,11 +59,14 @@ def ticket_create(
     With `actor` an agent opens it on the customer's behalf (its first message is then
     a public reply from the agent); without, the message is the customer's own.
     `recorded_by` is the agent who wrote the customer's words down (a phone call, a
-    walk-in): the audit trail names them as the one who opened the ticket.
+    walk-in): the audit trail names them as the one who opened the ticket. The returned
+    ticket carries its first message as `opening_message`.
     """
     now = timezone.now()
     with transaction.atomic():
-        organization = requester.organizations.order_by("pk").first()
+        # All of them, not the first by a query: a caller that read many customers at
+        # once may have read their organizations with them (prefetch_related).
+        organization = min(requester.organizations.all(), key=attrgetter("pk"), default=None)
         ticket = Ticket.objects.create(
             number=_next_ticket_number(),
             subject=subject.strip()[:300] or _("(no subject)"),
@@ -103,6 +107,7 @@ def ticket_create(
             )
         ]
         pipeline.run(events)
+    ticket.opening_message = message
     return ticket
 
 

@@ -176,6 +176,32 @@ def test_a_ticket_belongs_to_the_requesters_organization(customer):
     assert new_ticket(customer).organization == acme
 
 
+def test_of_several_organizations_a_ticket_takes_the_oldest(customer):
+    from concierge.people.models import Customer, Organization
+    from concierge.people.services import organization_add_member
+
+    first, second = (Organization.objects.create(name=name) for name in ("Acme", "Globex"))
+    organization_add_member(organization=second, customer=customer)
+    organization_add_member(organization=first, customer=customer)
+    # Read with its organizations (as mail groups read their senders), it asks no more.
+    read = Customer.objects.prefetch_related("organizations").get(pk=customer.pk)
+
+    with CaptureQueriesContext(connection) as captured:
+        ticket = new_ticket(read)
+
+    assert ticket.organization == first
+    assert not [q for q in captured.captured_queries if 'FROM "people_organization"' in q["sql"]]
+    assert new_ticket(customer).organization == first
+
+
+def test_the_new_ticket_carries_the_message_it_was_opened_with(customer):
+    ticket = new_ticket(customer, body_text="The lamp arrived broken.")
+
+    assert ticket.opening_message == ticket.messages.get()
+    assert ticket.opening_message.body_text == "The lamp arrived broken."
+    assert Ticket.objects.get(pk=ticket.pk).opening_message is None  # not a column
+
+
 def test_a_blank_subject_gets_a_placeholder_and_a_long_one_is_cut(customer):
     assert new_ticket(customer, subject="   ").subject == "(no subject)"
     assert len(new_ticket(customer, subject="x" * 400).subject) == 300
