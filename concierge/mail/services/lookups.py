@@ -12,11 +12,10 @@ ordinary way, so what a message finds is what it would have found alone.
 from __future__ import annotations
 
 import email.utils
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from email import policy
-from email.parser import BytesHeaderParser
 
 from concierge.mail import addresses
 from concierge.mail.models import RawMessage
@@ -26,21 +25,29 @@ from concierge.people.services import customers_by_email, normalize_email
 
 # A header block longer than this is no ordinary message: its sender is not read ahead.
 HEAD_LIMIT = 64 * 1024
+HEADER_END = re.compile(rb"\r?\n\r?\n")
+# The From field at the start of a line, with its folded continuation lines.
+FROM_FIELD = re.compile(rb"^From[ \t]*:(.*(?:\r?\n[ \t].*)*)", re.MULTILINE | re.IGNORECASE)
 
 
 def sender_address(raw: bytes) -> str:
     """The From address of a raw message, from its header block alone ("" if none).
 
-    Only a hint to read ahead with (processing parses the whole message and decides);
-    it never raises, whatever the bytes.
+    Only a hint to read ahead with (processing parses the whole message and decides),
+    so only the From field is read, not the whole header block; it never raises,
+    whatever the bytes.
     """
-    head, _, _ = raw[:HEAD_LIMIT].replace(b"\r\n", b"\n").partition(b"\n\n")
-    try:
-        headers = BytesHeaderParser(policy=policy.compat32).parsebytes(head)
-        found = email.utils.getaddresses([str(headers.get("From", ""))])
-    except Exception:  # a hint only: malformed headers are processing's to report
+    head = raw[:HEAD_LIMIT]
+    end = HEADER_END.search(head)
+    found = FROM_FIELD.search(head, 0, end.start() if end else len(head))
+    if found is None:
         return ""
-    address = addresses.normalize(found[0][1]) if found else ""
+    value = found.group(1).decode("utf-8", "replace").replace("\r", "").replace("\n", "")
+    try:
+        pairs = email.utils.getaddresses([value])
+    except Exception:  # a hint only: a malformed field is processing's to report
+        return ""
+    address = addresses.normalize(pairs[0][1]) if pairs else ""
     return address if "@" in address else ""
 
 

@@ -53,6 +53,23 @@ def test_the_sender_is_read_from_the_header_block():
 
 
 @pytest.mark.parametrize(
+    ("raw", "sender"),
+    [
+        (
+            b"Subject: x\r\nFrom: Customer\r\n <Folded@Example.com>\r\n\r\nbody",
+            "folded@example.com",
+        ),
+        # An mbox separator line is no From field.
+        (b"From robot@example.org Mon Dec 15\nFrom: real@example.com\n\n", "real@example.com"),
+        # A From line in the body is not the sender.
+        (b"Subject: x\n\nFrom: quoted@example.com\n", ""),
+    ],
+)
+def test_only_the_from_field_of_the_header_block_is_the_sender(raw, sender):
+    assert sender_address(raw) == sender
+
+
+@pytest.mark.parametrize(
     "raw",
     [
         b"",
