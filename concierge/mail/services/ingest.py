@@ -41,7 +41,7 @@ from concierge.mail.models import (
     RawStatus,
 )
 from concierge.mail.services import agent_replies, outbox, threading
-from concierge.mail.services.lookups import GroupLookups, group_lookups, sender_address
+from concierge.mail.services.lookups import READ_AHEAD, GroupLookups, sender_address
 from concierge.people.models import STAFF_ROLES, Customer, User
 from concierge.people.services import customer_find_or_create_by_email
 from concierge.tickets import batch
@@ -455,8 +455,11 @@ def _process_group(ids: list[int], *, acknowledge: bool) -> list[IngestResult]:
     taken = ids[:GROUP_MESSAGES]
     with transaction.atomic():
         rows = _locked(taken)
-        lookups = group_lookups(row for row in rows.values() if row.status == RawStatus.RECEIVED)
-        for raw_id in taken:
+        lookups = GroupLookups()
+        for index, raw_id in enumerate(taken):
+            if index % READ_AHEAD == 0:
+                ahead = (rows.get(i) for i in taken[index : index + READ_AHEAD])
+                lookups.read_ahead(r for r in ahead if r and r.status == RawStatus.RECEIVED)
             raw = rows.get(raw_id)
             if raw is None:
                 results.append(IngestResult(None, IngestAction.FAILED, error="no such message"))

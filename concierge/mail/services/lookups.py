@@ -1,4 +1,4 @@
-"""What the messages of one group would each look up, read for the whole group at once.
+"""What the messages of one group would each look up, read for many of them at once.
 
 Most of the cost of a message is the ORM's, query by query, and two of its questions are
 the same for every message of a group: who the sender is (a customer, usually one the
@@ -25,6 +25,8 @@ from concierge.people.services import customers_by_email, normalize_email
 
 # A header block longer than this is no ordinary message: its sender is not read ahead.
 HEAD_LIMIT = 64 * 1024
+# How many messages' senders are read ahead at a time.
+READ_AHEAD = 16
 HEADER_END = re.compile(rb"\r?\n\r?\n")
 # The From field at the start of a line, with its folded continuation lines.
 FROM_FIELD = re.compile(rb"^From[ \t]*:(.*(?:\r?\n[ \t].*)*)", re.MULTILINE | re.IGNORECASE)
@@ -53,28 +55,35 @@ def sender_address(raw: bytes) -> str:
 
 @dataclass
 class GroupLookups:
-    """The answers for one group; `customer` and `acknowledgements_sent` are what
-    `_deliver` would otherwise query per message."""
+    """The answers for the messages of one group read so far (`read_ahead`).
+
+    An address not read ahead gets no answer here (None), and the message asks the
+    database itself, as it would alone.
+    """
 
     customers: dict[str, Customer] = field(default_factory=dict)
     acknowledgements: Counter[str] = field(default_factory=Counter)
+    asked: set[str] = field(default_factory=set)
+
+    def read_ahead(self, raws: Iterable[RawMessage]) -> None:
+        """Read the answers for these messages' senders, those not read before."""
+        senders = {raw.sender for raw in raws if raw.sender} - self.asked
+        if not senders:
+            return
+        self.asked |= senders
+        self.customers.update(customers_by_email(senders))
+        self.acknowledgements.update(outbox.acknowledgements_sent(senders))
 
     def customer(self, address: str) -> Customer | None:
         return self.customers.get(normalize_email(address))
 
-    def acknowledgements_sent(self, address: str) -> int:
-        return self.acknowledgements[addresses.normalize(address)]
+    def acknowledgements_sent(self, address: str) -> int | None:
+        """Acknowledgements to `address` within the hour, the group's own included."""
+        address = addresses.normalize(address)
+        return self.acknowledgements[address] if address in self.asked else None
 
     def acknowledged(self, address: str) -> None:
         """An acknowledgement to `address` was queued by a message of this group."""
-        self.acknowledgements[addresses.normalize(address)] += 1
-
-
-def group_lookups(raws: Iterable[RawMessage]) -> GroupLookups:
-    senders = {raw.sender for raw in raws if raw.sender}
-    if not senders:
-        return GroupLookups()
-    return GroupLookups(
-        customers=customers_by_email(senders),
-        acknowledgements=outbox.acknowledgements_sent(senders),
-    )
+        address = addresses.normalize(address)
+        if address in self.asked:
+            self.acknowledgements[address] += 1

@@ -165,3 +165,38 @@ def test_the_hourly_limit_counts_what_earlier_groups_sent(mailbox, settings):
     acknowledgements = OutboundEmail.objects.filter(kind=OutboundKind.ACKNOWLEDGEMENT)
     assert acknowledgements.count() == 3
     assert Ticket.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_not_read_ahead_is_still_held_to_the_hourly_limit(mailbox, settings):
+    settings.MAIL_AUTO_REPLY_LIMIT = 1
+    raw_messages_process(_store(mailbox, [_request("robot@example.net", 0)]))
+    ids = _store(mailbox, [_request("robot@example.net", n) for n in range(1, 3)])
+    RawMessage.objects.filter(pk__in=ids).update(sender="")  # no hint to read ahead with
+
+    raw_messages_process(ids)
+
+    acknowledgements = OutboundEmail.objects.filter(kind=OutboundKind.ACKNOWLEDGEMENT)
+    assert acknowledgements.count() == 1  # the first group's; the limit is reached
+    assert Ticket.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_group_reads_a_few_senders_ahead_at_a_time(mailbox, monkeypatch):
+    """A group may end before its last message (it held its locks long enough): the
+    senders it never reached are not read for nothing."""
+    monkeypatch.setattr(ingest, "GROUP_SECONDS", 60)
+    monkeypatch.setattr(ingest, "READ_AHEAD", 2)
+    senders = [f"customer{n}@example.net" for n in range(5)]
+    for sender in senders:
+        customer_find_or_create_by_email(email=sender)
+    ids = _store(mailbox, [_request(s, n) for n, s in enumerate([*senders, senders[0]])])
+
+    with CaptureQueriesContext(connection) as captured:
+        results = raw_messages_process(ids)
+    queries = [query["sql"] for query in captured.captured_queries]
+
+    assert [r.action for r in results] == [IngestAction.NEW] * 6
+    # Three reads of two senders each; the sixth message's sender was read already.
+    assert len(_identity_reads(queries)) == 3
+    assert Customer.objects.count() == 5
