@@ -41,7 +41,7 @@ from concierge.mail.models import (
     RawStatus,
 )
 from concierge.mail.services import agent_replies, outbox, threading
-from concierge.mail.services.lookups import READ_AHEAD, GroupLookups, sender_address
+from concierge.mail.services.lookups import GroupLookups, sender_address
 from concierge.people.models import STAFF_ROLES, Customer, User
 from concierge.people.services import customer_find_or_create_by_email
 from concierge.tickets import batch
@@ -61,6 +61,9 @@ T = TypeVar("T")
 # passed: fewer commits, and the rows a group locks are held only that long.
 GROUP_MESSAGES = 50
 GROUP_SECONDS = 0.25
+# A group locks its messages, and reads their senders ahead, this many at a time (in
+# the order of their ids, as every group does: no deadlock between two).
+READ_AHEAD = 16
 HEADER_END = re.compile(rb"\r?\n\r?\n")
 LANGUAGE_HINTS = (
     ("ru", re.compile(r"[а-яё]", re.IGNORECASE)),
@@ -454,12 +457,15 @@ def _process_group(ids: list[int], *, acknowledge: bool) -> list[IngestResult]:
     results: list[IngestResult] = []
     taken = ids[:GROUP_MESSAGES]
     with transaction.atomic():
-        rows = _locked(taken)
+        rows: dict[int, RawMessage] = {}
         lookups = GroupLookups()
         for index, raw_id in enumerate(taken):
             if index % READ_AHEAD == 0:
-                ahead = (rows.get(i) for i in taken[index : index + READ_AHEAD])
-                lookups.read_ahead(r for r in ahead if r and r.status == RawStatus.RECEIVED)
+                # A few at a time: a group often ends (GROUP_SECONDS) well before its
+                # last message, and the rows it did not reach would be read for nothing.
+                ahead = _locked(taken[index : index + READ_AHEAD])
+                rows.update(ahead)
+                lookups.read_ahead(r for r in ahead.values() if r.status == RawStatus.RECEIVED)
             raw = rows.get(raw_id)
             if raw is None:
                 results.append(IngestResult(None, IngestAction.FAILED, error="no such message"))

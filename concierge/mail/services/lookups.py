@@ -25,8 +25,6 @@ from concierge.people.services import customers_by_email, normalize_email
 
 # A header block longer than this is no ordinary message: its sender is not read ahead.
 HEAD_LIMIT = 64 * 1024
-# How many messages' senders are read ahead at a time.
-READ_AHEAD = 16
 HEADER_END = re.compile(rb"\r?\n\r?\n")
 # The From field at the start of a line, with its folded continuation lines.
 FROM_FIELD = re.compile(rb"^From[ \t]*:(.*(?:\r?\n[ \t].*)*)", re.MULTILINE | re.IGNORECASE)

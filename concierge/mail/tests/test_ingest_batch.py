@@ -297,6 +297,21 @@ def test_a_crash_mid_group_leaves_its_messages_for_the_next_run(mailbox, monkeyp
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_group_locks_its_messages_a_few_at_a_time(mailbox, monkeypatch):
+    monkeypatch.setattr(ingest, "GROUP_SECONDS", 60)
+    monkeypatch.setattr(ingest, "READ_AHEAD", 2)
+    ids = _stored(mailbox, 5)
+
+    queries = _queries_of(lambda: raw_messages_process(ids))
+
+    # One transaction (the group's), its rows locked two, two and one at a time.
+    group = queries[: next(i for i, sql in enumerate(queries) if sql.startswith("COMMIT"))]
+    assert len(_group_locks(group)) == len(_group_locks(queries)) == 3
+    assert set(RawMessage.objects.values_list("status", flat=True)) == {"processed"}
+    assert Ticket.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_group_ends_early_when_it_has_held_its_locks_long_enough(mailbox, monkeypatch):
     monkeypatch.setattr(ingest, "GROUP_SECONDS", 0)
     ids = _stored(mailbox, 3)
