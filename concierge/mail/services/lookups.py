@@ -3,10 +3,11 @@
 Most of the cost of a message is the ORM's, query by query, and two of its questions are
 the same for every message of a group: who the sender is (a customer, usually one the
 desk knows) and how many automatic answers that address got in the last hour. A group
-asks both once, for every sender it holds (one query each), and each message takes its
-answer from there. Only rows committed before the group are read ahead: a customer the
-group itself creates, or one a message of it would have seen change, is looked up the
-ordinary way, so what a message finds is what it would have found alone.
+asks both for the senders of its next few messages at once (`ingest.READ_AHEAD`, one
+query each), and each message takes its answer from there. Only customers committed
+before are read ahead: one the group itself creates is looked up by its next message
+the ordinary way. The acknowledgements the group queues are counted as it goes, so the
+hourly limit holds within a group as it does between them.
 """
 
 from __future__ import annotations
