@@ -63,7 +63,7 @@ def composer_articles(
 ) -> list[ComposerArticle]:
     """The articles this agent may read that match `query`, one entry per article (its
     best matching translation), each with the translation to insert for `language`."""
-    hits = search_articles(user, query, limit=limit * 2, prefix=True).hits
+    hits = search_articles(user, query, limit=limit * 2, prefix=True, with_place=False).hits
     best: dict[int, ArticleHit] = {}
     for hit in hits:
         best.setdefault(hit.translation.article_id, hit)

@@ -191,11 +191,14 @@ def search_articles(
     limit: int = 10,
     prefix: bool = False,
     snippets: bool = True,
+    with_place: bool = True,
 ) -> ArticleResults:
     """Articles this person may read that match `query`, best first.
 
     `language` limits the search to one language (None: every language of the site);
-    `prefix` treats the last word as still being typed.
+    `prefix` treats the last word as still being typed; `with_place` loads each hit's
+    article, section and category with it (where it sits in the help center, which the
+    search page shows; suggestions show only the title and a snippet).
     """
     from concierge.helpcenter.markdown import html_to_text
     from concierge.helpcenter.models import ArticleTranslation
@@ -256,9 +259,9 @@ def search_articles(
         for pk, score, tier in ranked
         if pk in signals
     )[:limit]
-    shown = ArticleTranslation.objects.select_related("article__section__category").defer(
-        "body_markdown"
-    )
+    shown = ArticleTranslation.objects.defer("body_markdown")
+    if with_place:
+        shown = shown.select_related("article__section__category")
     if not snippets:
         shown = shown.defer("body_markdown", "body_html")
     rows = shown.in_bulk([pk for _, _, pk in ordered])
@@ -298,7 +301,9 @@ def suggest(user: object, text: str, *, language: str, limit: int = 5) -> Sugges
     from concierge.helpcenter.queries import audiences_for
 
     language = base_language(language)
-    articles = search_articles(user, text, language=language, limit=limit, prefix=True).hits
+    articles = search_articles(
+        user, text, language=language, limit=limit, prefix=True, with_place=False
+    ).hits
     completed: list[str] = []
     typed_words = analyzer_for(language).words(text[-MAX_QUERY_LENGTH:])
     if typed_words and text and not text[-1].isspace() and '"' not in text:

@@ -140,6 +140,37 @@ def test_suggestions_offer_articles_and_completions(client, article):
     assert SearchLog.objects.count() == 0
 
 
+def test_suggestions_read_no_sections_and_no_more_for_more_hits(
+    client, admin, django_assert_max_num_queries
+):
+    """A suggestion shows a title and a snippet: where the article sits in the help
+    center (its section and category) is no part of it, and is not read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    section = make_section(admin)
+    publish(admin, "Lamp repair 0", "How to repair a lamp.", section=section)
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(reverse("helpcenter:suggest"), {"q": "lamp"}).content.decode()
+    assert page.count("suggestion-article") == 1
+    for number in range(1, 5):
+        publish(admin, f"Lamp repair {number}", "How to repair a lamp.", section=section)
+
+    with django_assert_max_num_queries(len(one.captured_queries)) as five:
+        page = client.get(reverse("helpcenter:suggest"), {"q": "lamp"}).content.decode()
+
+    assert page.count("suggestion-article") == 5
+    queries = [q["sql"] for q in [*one.captured_queries, *five.captured_queries]]
+    assert not [sql for sql in queries if "helpcenter_section" in sql]
+
+
+def test_the_search_page_says_where_each_article_sits(client, article, section):
+    page = client.get(reverse("helpcenter:search"), {"q": "password"}).content.decode()
+
+    assert "Reset your" in page
+    assert "Shopping › Orders" in page
+
+
 def test_opening_a_suggestion_logs_it(client, article):
     page = client.get(reverse("helpcenter:suggest"), {"q": "passw"}).content.decode()
     link = re.search(r'class="suggestion suggestion-article"[^>]* href="([^"]+)"', page).group(1)
