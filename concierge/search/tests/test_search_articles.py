@@ -206,3 +206,42 @@ def test_an_articles_vectors_stay_in_its_row(admin):
             cursor.execute("SELECT pg_column_compression(document) FROM search_articleentry")
             assert cursor.fetchone()[0] == "lz4"
     assert titles(search_articles(ANONYMOUS, "parcels", language="en")) == ["Long article"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's stemming only")
+def test_postgresql_stems_a_word_once_and_not_in_every_statement(admin):
+    """A statement that called `to_tsquery` itself was planned for far longer than it ran;
+    the words are stemmed in one statement of their own, and only the first time."""
+    from django.test.utils import CaptureQueriesContext
+
+    from concierge.search.backends import postgresql
+
+    publish(admin, "Parcels", "Parcels travel by road.")
+    postgresql._folded_cache.clear()
+    with CaptureQueriesContext(connection) as first:
+        assert titles(search_articles(ANONYMOUS, "parcel road", language="en")) == ["Parcels"]
+    stemming = [query for query in first if "to_tsquery(" in query["sql"]]
+    assert len(stemming) == 1
+    assert "unnest" in stemming[0]["sql"]
+    with CaptureQueriesContext(connection) as again:
+        assert titles(search_articles(ANONYMOUS, "road parcel", language="en")) == ["Parcels"]
+    assert not [query for query in again if "to_tsquery(" in query["sql"]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's stemming only")
+def test_postgresql_keeps_only_so_many_stemmed_words(admin, monkeypatch):
+    from concierge.search.backends import postgresql
+
+    monkeypatch.setattr(postgresql, "FOLDED_CACHE_SIZE", 2)
+    postgresql._folded_cache.clear()
+    publish(admin, "Parcels", "Parcels travel by road to every city.")
+    for question in ["parcel", "road", "city", "travel"]:
+        assert titles(search_articles(ANONYMOUS, question, language="en")) == ["Parcels"]
+        assert len(postgresql._folded_cache) <= 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's stop words")
+def test_a_question_of_stop_words_only_finds_nothing(admin):
+    publish(admin, "The and", "It is what it is.")
+    assert titles(search_articles(ANONYMOUS, "the and is", language="en")) == []
+    assert titles(search_articles(ANONYMOUS, "the what", language="en")) == []
