@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -200,7 +200,6 @@ def search_articles(
     article, section and category with it (where it sits in the help center, which the
     search page shows; suggestions show only the title and a snippet).
     """
-    from concierge.helpcenter.markdown import html_to_text
     from concierge.helpcenter.models import ArticleTranslation
     from concierge.helpcenter.queries import audiences_for, translations_visible_to
 
@@ -259,11 +258,12 @@ def search_articles(
         for pk, score, tier in ranked
         if pk in signals
     )[:limit]
-    shown = ArticleTranslation.objects.defer("body_markdown")
+    # Snippets quote the plain text the index keeps, not the article's HTML.
+    shown = ArticleTranslation.objects.defer("body_markdown", "body_html")
     if with_place:
         shown = shown.select_related("article__section__category")
-    if not snippets:
-        shown = shown.defer("body_markdown", "body_html")
+    if snippets:
+        shown = shown.annotate(quoted_text=F("search_entry__body_text"))
     rows = shown.in_bulk([pk for _, _, pk in ordered])
     highlighters = {
         language: Highlighter.for_clauses(analyzer_for(language), clauses)
@@ -279,7 +279,7 @@ def search_articles(
                 translation=translation,
                 score=-negative_score,
                 title_html=highlighter.whole(translation.title),
-                snippet_html=highlighter.snippet(html_to_text(translation.body_html))
+                snippet_html=highlighter.snippet(translation.quoted_text or "")
                 if snippets
                 else SafeString(""),
                 position=position,

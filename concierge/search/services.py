@@ -42,7 +42,8 @@ def _article_entry(translation: object) -> ArticleEntry:
     analyzer = analyzer_for(translation.language)
     backend = current_backend()
     title_words = analyzer.words(translation.title)
-    body_words = analyzer.words(html_to_text(translation.body_html))
+    text = html_to_text(translation.body_html)
+    body_words = analyzer.words(text)
     every_word = title_words + body_words
     return ArticleEntry(
         translation_id=translation.pk,
@@ -52,6 +53,7 @@ def _article_entry(translation: object) -> ArticleEntry:
         body_terms=backend.prepare(analyzer, body_words),
         extra_terms=backend.prepare(analyzer, analyzer.compound_tails(every_word)),
         words=" ".join(sorted(set(every_word))),
+        body_text=text,
     )
 
 

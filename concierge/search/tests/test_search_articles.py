@@ -245,3 +245,37 @@ def test_a_question_of_stop_words_only_finds_nothing(admin):
     publish(admin, "The and", "It is what it is.")
     assert titles(search_articles(ANONYMOUS, "the and is", language="en")) == []
     assert titles(search_articles(ANONYMOUS, "the what", language="en")) == []
+
+
+def test_snippets_quote_the_indexed_text_without_reading_the_articles_html(admin):
+    from django.test.utils import CaptureQueriesContext
+
+    from concierge.search.models import ArticleEntry
+
+    translation = publish(admin, "Parcels", "Parcels *travel* by road.\n\nThey arrive soon.")
+    assert ArticleEntry.objects.get(pk=translation.pk).body_text == (
+        "Parcels travel by road.\nThey arrive soon."
+    )
+    with CaptureQueriesContext(connection) as queries:
+        hit = search_articles(ANONYMOUS, "road", language="en").hits[0]
+    assert "<mark>road</mark>" in hit.snippet_html
+    assert not [query for query in queries if "body_html" in query["sql"]]
+
+
+def test_the_migration_fills_the_text_of_entries_indexed_before_it(admin):
+    import importlib
+
+    from django.apps import apps
+
+    from concierge.search.models import ArticleEntry
+
+    migration = importlib.import_module("concierge.search.migrations.0006_articleentry_body_text")
+    first = publish(admin, "Parcels", "Parcels travel by road.")
+    second = publish(admin, "Letters", "Letters go by *air*.")
+    ArticleEntry.objects.update(body_text="")
+    migration.fill_texts(apps, None)
+    assert dict(ArticleEntry.objects.values_list("pk", "body_text")) == {
+        first.pk: "Parcels travel by road.",
+        second.pk: "Letters go by air.",
+    }
+    assert titles(search_articles(ANONYMOUS, "road", language="en")) == ["Parcels"]
