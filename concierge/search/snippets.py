@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -77,55 +78,60 @@ class Highlighter:
 
     def whole(self, text: str) -> SafeString:
         """All of a short text (a title) with its matches marked."""
-        return self._render(text, list(_TOKEN.finditer(text)), 0, None)
+        tokens = list(_TOKEN.finditer(text))
+        if not tokens:
+            return mark_safe(escape(text))
+        hits = [self._matches(token.group(0)) for token in tokens]
+        return self._render(text, tokens, hits, cut_before=False, cut_after=False)
 
     def snippet(self, text: str, words: int = SNIPPET_WORDS) -> SafeString:
         """The best passage of about `words` words, with its matches marked."""
-        tokens = list(_TOKEN.finditer(text))
-        if not tokens:
+        strings = _TOKEN.findall(text)
+        if not strings:
             return mark_safe("")
-        strings = [token.group(0) for token in tokens]
         matching = {string for string in set(strings) if self._matches(string)}
-        hits = [string in matching for string in strings]
-        # The window of `words` tokens holding the most matches (the first such window).
-        best_start, best_score = 0, -1
-        window = 0
-        for index, hit in enumerate(hits):
-            window += hit
-            if index >= words:
-                window -= hits[index - words]
-            if window > best_score:
-                best_start, best_score = max(0, index - words + 1), window
+        hit_at = [index for index, string in enumerate(strings) if string in matching]
+        # The window of `words` tokens holding the most matches, the first such window:
+        # its count only grows where a window ends on a match, so only those are tried.
+        best_start, best_score, first = 0, 0, 0
+        for last, end_index in enumerate(hit_at):
+            while hit_at[first] <= end_index - words:
+                first += 1
+            if last - first + 1 > best_score:
+                best_start, best_score = max(0, end_index - words + 1), last - first + 1
         # Start a little before the first match so it does not open the passage cold.
-        first_hit = next((i for i in range(best_start, len(tokens)) if hits[i]), best_start)
+        first_hit = next((index for index in hit_at if index >= best_start), best_start)
         best_start = max(0, min(best_start, first_hit - 4))
-        end = min(len(tokens), best_start + words)
-        return self._render(text, tokens, best_start, end, hits=hits)
+        end = min(len(strings), best_start + words)
+        # Positions are needed only for the passage shown.
+        tokens = list(islice(_TOKEN.finditer(text), best_start, end))
+        hits = [strings[index] in matching for index in range(best_start, end)]
+        return self._render(
+            text, tokens, hits, cut_before=best_start > 0, cut_after=end < len(strings)
+        )
 
     def _render(
         self,
         text: str,
         tokens: list[re.Match[str]],
-        start: int,
-        end: int | None,
-        hits: list[bool] | None = None,
+        hits: list[bool],
+        *,
+        cut_before: bool,
+        cut_after: bool,
     ) -> SafeString:
-        if not tokens:
-            return mark_safe(escape(text))
-        end = len(tokens) if end is None else end
-        begin_at = tokens[start].start() if start > 0 else 0
-        finish_at = tokens[end - 1].end() if end < len(tokens) else len(text)
-        parts = ["… " if start > 0 else ""]
+        """`tokens` (with whether each matches) marked, from the first to the last when
+        the text is cut there, else from the text's start or to its end."""
+        begin_at = tokens[0].start() if cut_before else 0
+        finish_at = tokens[-1].end() if cut_after else len(text)
+        parts = ["… " if cut_before else ""]
         position = begin_at
-        for index in range(start, end):
-            token = tokens[index]
-            matched = hits[index] if hits is not None else self._matches(token.group(0))
+        for token, matched in zip(tokens, hits, strict=True):
             if not matched:
                 continue
             parts.append(escape(text[position : token.start()]))
             parts.append(f"<mark>{escape(token.group(0))}</mark>")
             position = token.end()
         parts.append(escape(text[position:finish_at]))
-        if end < len(tokens):
+        if cut_after:
             parts.append(" …")
         return mark_safe(" ".join(("".join(parts)).split()))
