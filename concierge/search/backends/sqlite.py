@@ -6,12 +6,13 @@ The FTS5 tables use external content (the entry tables) and are kept in step by 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from concierge.search.analysis import Analyzer, analyzer_for
@@ -24,7 +25,6 @@ from concierge.search.backends.base import (
     compiled,
     is_unrestricted,
 )
-from concierge.search.models import Term
 from concierge.search.parsing import Clause
 
 
@@ -299,11 +299,17 @@ class SQLiteBackend:
     def word_counts(
         self, *, language: str, words: list[str], audiences: list[int]
     ) -> dict[str, int]:
-        # SQLite looks each value of an IN list up through the unique index.
-        rows = (
-            Term.objects.filter(language=language, audience__in=audiences, word__in=set(words))
-            .values("word")
-            .annotate(total=Sum("document_count"))
-            .values_list("word", "total")
+        if not words:
+            return {}
+        # The words travel as one JSON array, and SQLite looks each up through the
+        # unique index: as an ORM IN list, preparing the several hundred spellings one
+        # edit away from a word took three times as long as the look-ups.
+        marks = ", ".join("%s" for _ in audiences)
+        sql = (
+            "SELECT word, SUM(document_count) FROM search_term "  # noqa: S608
+            f"WHERE language = %s AND audience IN ({marks}) "
+            "AND word IN (SELECT value FROM json_each(%s)) GROUP BY word"
         )
-        return {word: int(total) for word, total in rows}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [language, *audiences, json.dumps(sorted(set(words)))])
+            return {word: int(total) for word, total in cursor.fetchall()}

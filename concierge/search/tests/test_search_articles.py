@@ -279,3 +279,26 @@ def test_the_migration_fills_the_text_of_entries_indexed_before_it(admin):
         second.pk: "Letters go by air.",
     }
     assert titles(search_articles(ANONYMOUS, "road", language="en")) == ["Parcels"]
+
+
+def test_the_vocabulary_answers_hundreds_of_spellings_in_one_statement(admin):
+    from django.test.utils import CaptureQueriesContext
+
+    from concierge.search.backends import current_backend
+    from concierge.search.models import Audience
+    from concierge.search.spelling import ALPHABETS, _one_edit_away
+
+    publish(admin, "Parcels", "Parcels travel by road. A parcel's label.")
+    spellings = sorted(_one_edit_away("parcel", ALPHABETS["en"]) | {"parcel", "road", 'it"s'})
+    assert len(spellings) > 300
+    with CaptureQueriesContext(connection) as queries:
+        counts = current_backend().word_counts(
+            language="en", words=spellings, audiences=[Audience.EVERYONE]
+        )
+    assert len(queries) == 1
+    assert counts == {"parcel": 1, "parcels": 1, "road": 1}
+    assert current_backend().word_counts(language="en", words=[], audiences=[0]) == {}
+    staff_only = current_backend().word_counts(
+        language="en", words=spellings, audiences=[Audience.STAFF]
+    )
+    assert staff_only == {}
