@@ -171,6 +171,29 @@ def test_the_search_page_says_where_each_article_sits(client, article, section):
     assert "Shopping › Orders" in page
 
 
+def test_the_search_page_reads_no_more_for_more_hits_in_more_sections(
+    client, admin, django_assert_max_num_queries
+):
+    """A hit's row is loaded with only the columns the page shows: a column left out that
+    the page needs would be read again for every hit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish(admin, "Lamp repair 0", "How to repair a lamp.", section=make_section(admin))
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(reverse("helpcenter:search"), {"q": "lamp"}).content.decode()
+    assert page.count("search-hit-title") == 1
+    for number in range(1, 5):
+        section = make_section(admin, f"Section{number}", f"Category{number}")
+        publish(admin, f"Lamp repair {number}", "How to repair a lamp.", section=section)
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("helpcenter:search"), {"q": "lamp"}).content.decode()
+
+    assert page.count("search-hit-title") == 5
+    assert "Category3 › Section3" in page
+
+
 def test_opening_a_suggestion_logs_it(client, article):
     page = client.get(reverse("helpcenter:suggest"), {"q": "passw"}).content.decode()
     link = re.search(r'class="suggestion suggestion-article"[^>]* href="([^"]+)"', page).group(1)
