@@ -8,8 +8,9 @@ agree on the corrections.
 
 from __future__ import annotations
 
+from django.db import connection
+
 from concierge.search.backends import current_backend
-from concierge.search.models import Term
 
 MIN_LENGTH = 4
 MAX_CORRECTIONS = 2
@@ -117,19 +118,16 @@ def corrections(language: str, words: set[str], audiences: list[int]) -> dict[st
 
 def completions(language: str, prefix: str, audiences: list[int], limit: int = 5) -> list[str]:
     """The most used vocabulary words that start with `prefix`."""
-    if len(prefix) < 2:
+    if len(prefix) < 2 or not audiences:
         return []
-    from django.db.models import Sum
-
-    rows = (
-        Term.objects.filter(
-            language=language,
-            audience__in=audiences,
-            word__gt=prefix,
-            word__lt=prefix + "\U0010ffff",
-        )
-        .values("word")
-        .annotate(total=Sum("document_count"))
-        .order_by("-total", "word")[:limit]
+    # Asked at every key stroke: as an ORM query, building the statement took longer
+    # than the database's range scan of the unique index.
+    marks = ", ".join("%s" for _ in audiences)
+    sql = (
+        "SELECT word FROM search_term "  # noqa: S608
+        f"WHERE language = %s AND audience IN ({marks}) AND word > %s AND word < %s "
+        "GROUP BY word ORDER BY SUM(document_count) DESC, word LIMIT %s"
     )
-    return [row["word"] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [language, *audiences, prefix, prefix + "\U0010ffff", limit])
+        return [row[0] for row in cursor.fetchall()]

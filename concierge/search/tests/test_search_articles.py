@@ -302,3 +302,20 @@ def test_the_vocabulary_answers_hundreds_of_spellings_in_one_statement(admin):
         language="en", words=spellings, audiences=[Audience.STAFF]
     )
     assert staff_only == {}
+
+
+def test_completions_offer_the_most_used_words_first(admin):
+    from concierge.search.models import Audience
+    from concierge.search.spelling import completions
+
+    publish(admin, "Returns", "Return a parcel. Returning parcels is free.")
+    publish(admin, "Refunds", "Refunds follow returns. Returns take a week.")
+    publish(admin, "Reviews", "Write a review.")
+    everyone = [Audience.EVERYONE]
+    # "returns" is in two articles; the rest, in one each, follow in alphabetical order.
+    assert completions("en", "re", everyone, limit=3) == ["returns", "refunds", "return"]
+    assert completions("en", "ret", everyone) == ["returns", "return", "returning"]
+    assert completions("en", "ret", everyone, limit=1) == ["returns"]
+    assert completions("en", "r", everyone) == []
+    assert completions("en", "ret", []) == []
+    assert completions("ru", "ret", everyone) == []
