@@ -38,6 +38,9 @@ class Corpus:
     # PostgreSQL: a tsvector of the title alone, with a GIN index of its own (titles
     # are searched first); without one, titles are found by weight A in `document`.
     title_document: str = ""
+    # SQLite: an FTS5 table of the title alone (migration 0008), for the same reason;
+    # without one, titles are found through the column filter of `fts_table`.
+    title_fts_table: str = ""
     # PostgreSQL: a tsvector of the fields that are ranked (a ticket's subject and
     # customer), with a GIN index of its own. Entries that hold the words only in the rest
     # of `document` come after those, newest first, unranked: ranking them would read
@@ -74,6 +77,7 @@ ARTICLES = Corpus(
     "title_terms",
     by_language=True,
     title_document="title_document",
+    title_fts_table="search_article_title_fts",
 )
 TICKETS = Corpus(
     "search_ticket_fts",

@@ -63,7 +63,7 @@ AUTOMERGE = 4
 
 
 @contextmanager
-def _fts_bulk_load(fts_table: str) -> Iterator[None]:
+def _fts_bulk_load(*fts_tables: str) -> Iterator[None]:
     """Write many entries with FTS5's incremental merging off, then switch it back on.
 
     Merging as it goes, FTS5 rewrites its large segments again and again: at 800,000
@@ -72,15 +72,20 @@ def _fts_bulk_load(fts_table: str) -> Iterator[None]:
     writes merge the rest bit by bit. (One 'optimize' at the end would leave a single
     segment, but took longer than the whole load at a million tickets.)
     """
-    # The table name is a constant of a Corpus, never input.
-    command = f"INSERT INTO {fts_table}({fts_table}, rank) VALUES (%s, %s)"  # noqa: S608
+    # The table names are constants of a Corpus, never input.
+    commands = [
+        f"INSERT INTO {table}({table}, rank) VALUES (%s, %s)"  # noqa: S608
+        for table in fts_tables
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(command, ["automerge", 0])
+        for command in commands:
+            cursor.execute(command, ["automerge", 0])
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(command, ["automerge", AUTOMERGE])
+            for command in commands:
+                cursor.execute(command, ["automerge", AUTOMERGE])
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ class SQLiteBackend:
     vendor = "sqlite"
 
     def bulk_load(self, corpus: Corpus) -> AbstractContextManager[None]:
-        return _fts_bulk_load(corpus.fts_table)
+        return _fts_bulk_load(*filter(None, (corpus.fts_table, corpus.title_fts_table)))
 
     def prepare(self, analyzer: Analyzer, words: list[str]) -> str:
         return " ".join(analyzer.stems(words))
@@ -137,17 +142,22 @@ class SQLiteBackend:
         exclude: tuple[int, ...] = (),
         title_only: bool = False,
     ) -> list[tuple[int, float]]:
+        # A title of its own, when the corpus has one, is searched in its own table (and
+        # ranked by the title alone, as on PostgreSQL); otherwise titles are found by the
+        # column filter, which still reads every entry's postings of each word.
+        own_title = title_only and bool(corpus.title_fts_table)
         expression = match_expression(
             queries,
             require_all=require_all,
-            title_column=corpus.title_column if title_only else "",
+            title_column=corpus.title_column if title_only and not own_title else "",
         )
         if not expression:
             return []
         if corpus.head_columns and not title_only:
             return self._head_then_newest(corpus, queries, expression, visible, limit, exclude)
 
-        weights = ", ".join(str(weight) for weight in corpus.weights)
+        table = corpus.title_fts_table if own_title else corpus.fts_table
+        weights = ", ".join(str(weight) for weight in corpus.weights[: 1 if own_title else None])
         conditions, params = [], []
         if not is_unrestricted(visible):
             # Checked row by row through the primary key: with a plain `rowid IN (...)`
@@ -164,10 +174,10 @@ class SQLiteBackend:
         # Visibility is checked on the best candidates first; only when too few of them
         # may be seen is every match checked.
         found, matched = self._run(
-            corpus, weights, expression, where, params, limit, VISIBILITY_CANDIDATES
+            table, weights, expression, where, params, limit, VISIBILITY_CANDIDATES
         )
         if len(found) < limit and matched >= VISIBILITY_CANDIDATES:
-            found, _ = self._run(corpus, weights, expression, where, params, limit, None)
+            found, _ = self._run(table, weights, expression, where, params, limit, None)
         return found
 
     def _head_then_newest(
@@ -247,7 +257,7 @@ class SQLiteBackend:
 
     def _run(
         self,
-        corpus: Corpus,
+        table: str,
         weights: str,
         expression: str,
         where: str,
@@ -261,8 +271,8 @@ class SQLiteBackend:
         # materialized so that the MATCH runs once.
         sql = (
             "WITH matched AS MATERIALIZED (SELECT rowid AS id, "  # noqa: S608
-            f"bm25({corpus.fts_table}, {weights}) AS score FROM {corpus.fts_table} "
-            f"WHERE {corpus.fts_table} MATCH %s{top}), "
+            f"bm25({table}, {weights}) AS score FROM {table} "
+            f"WHERE {table} MATCH %s{top}), "
             f"shown AS (SELECT matched.id, matched.score FROM matched {where}"
             "ORDER BY matched.score, matched.id LIMIT %s) "
             # One row at least, so the count comes back even when nothing may be seen.

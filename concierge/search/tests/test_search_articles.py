@@ -319,3 +319,42 @@ def test_completions_offer_the_most_used_words_first(admin):
     assert completions("en", "r", everyone) == []
     assert completions("en", "ret", []) == []
     assert completions("ru", "ret", everyone) == []
+
+
+def test_a_renamed_article_is_found_by_its_new_title_only(admin):
+    translation = publish(admin, "Parcel tracking", "Where it is now.")
+    translation_save(
+        actor=admin,
+        article=translation.article,
+        language="en",
+        title="Shipment status",
+        body_markdown="Where it is now.",
+    )
+    assert titles(search_articles(ANONYMOUS, "tracking", language="en")) == []
+    assert titles(search_articles(ANONYMOUS, "shipment", language="en")) == ["Shipment status"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 tables only")
+def test_sqlite_keeps_the_titles_table_in_step_with_the_entries(admin):
+    def titles_table(word):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM search_article_title_fts WHERE search_article_title_fts "
+                "MATCH %s",
+                [word],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    translation = publish(admin, "Parcel tracking", "Where the parcel is.")
+    assert titles_table("track") == [translation.pk]
+    translation_save(
+        actor=admin,
+        article=translation.article,
+        language="en",
+        title="Shipment status",
+        body_markdown="Where the parcel is.",
+    )
+    assert titles_table("track") == []
+    assert titles_table("shipment") == [translation.pk]
+    translation_set_status(actor=admin, translation=translation, status=Status.DRAFT)
+    assert titles_table("shipment") == []
