@@ -62,7 +62,12 @@ _folded_cache: OrderedDict[tuple[str, str], str] = OrderedDict()
 def _fold(wanted: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """tsquery text of each (language, input): the language's own configuration, or
     `simple` for "" (words stemmed in Python); one round trip for what is not cached."""
-    missing = [item for item in dict.fromkeys(wanted) if item not in _folded_cache]
+    found = {}
+    for item in wanted:
+        if item in _folded_cache:
+            _folded_cache.move_to_end(item)
+            found[item] = _folded_cache[item]
+    missing = [item for item in dict.fromkeys(wanted) if item not in found]
     if missing:
         # The function's name is a constant; the languages and texts are parameters.
         sql = (
@@ -74,13 +79,9 @@ def _fold(wanted: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
         with connection.cursor() as cursor:
             cursor.execute(sql, [[item[0] for item in missing], [item[1] for item in missing]])
             for item, (text,) in zip(missing, cursor.fetchall(), strict=True):
-                _folded_cache[item] = text
+                found[item] = _folded_cache[item] = text
         while len(_folded_cache) > FOLDED_CACHE_SIZE:
             _folded_cache.popitem(last=False)
-    found = {}
-    for item in wanted:
-        _folded_cache.move_to_end(item)
-        found[item] = _folded_cache[item]
     return found
 
 
