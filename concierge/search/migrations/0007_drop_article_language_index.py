@@ -10,14 +10,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('search', '0006_articleentry_body_text'),
+        ("search", "0006_articleentry_body_text"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='articleentry',
-            name='search_article_language',
+            model_name="articleentry",
+            name="search_article_language",
         ),
     ]
