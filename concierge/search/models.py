@@ -70,6 +70,10 @@ class Term(models.Model):
 
     language = models.CharField(max_length=10)
     word = models.CharField(max_length=60)
+    # The word's Snowball stem: a word typed in another form of the same stem (Turkish
+    # "adresimi" where articles say "adresi") is found as it is, and needs no spelling
+    # help.
+    stem = models.CharField(max_length=60, blank=True)
     audience = models.PositiveSmallIntegerField(choices=Audience.choices)
     document_count = models.PositiveIntegerField(default=0)
 
@@ -79,6 +83,7 @@ class Term(models.Model):
                 fields=["language", "word", "audience"], name="search_term_unique"
             )
         ]
+        indexes = [models.Index(fields=["language", "stem"], name="search_term_stem")]
 
     def __str__(self) -> str:
         return self.word

@@ -62,12 +62,16 @@ def _change_vocabulary(language: str, audience: int, words: Iterable[str], delta
     if not words:
         return
     if delta > 0:
+        analyzer = analyzer_for(language)
         with connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO search_term (language, word, audience, document_count) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (language, word, audience) DO UPDATE "
+                "INSERT INTO search_term (language, word, stem, audience, document_count) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (language, word, audience) DO UPDATE "
                 "SET document_count = search_term.document_count + excluded.document_count",
-                [(language, word, audience, delta) for word in words],
+                [
+                    (language, word, stem, audience, delta)
+                    for word, stem in zip(words, analyzer.stems(words), strict=True)
+                ],
             )
         return
     terms = Term.objects.filter(language=language, audience=audience, word__in=words)
@@ -149,7 +153,13 @@ def articles_reindex(*, batch_size: int = 500) -> int:
             indexed += len(entries)
             last_pk = batch[-1].pk
     rows = [
-        Term(language=language, word=word, audience=audience, document_count=count)
+        Term(
+            language=language,
+            word=word,
+            stem=analyzer_for(language).stem(word),
+            audience=audience,
+            document_count=count,
+        )
         for (language, word, audience), count in counts.items()
     ]
     with transaction.atomic():

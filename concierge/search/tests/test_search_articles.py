@@ -359,3 +359,78 @@ def test_sqlite_keeps_the_titles_table_in_step_with_the_entries(admin):
     assert titles_table("shipment") == [translation.pk]
     translation_set_status(actor=admin, translation=translation, status=Status.DRAFT)
     assert titles_table("shipment") == []
+
+
+def test_a_word_in_another_form_of_a_stem_the_articles_use_needs_no_spelling_help(admin):
+    """Turkish "adresimi" (my address, as an object) is in no article, but "adresi" is:
+    the search finds it by the stem they share, and offers no correction; a real typo
+    still gets one."""
+    from concierge.search.models import Audience
+    from concierge.search.spelling import corrections, known_words
+
+    publish(admin, "Adres değişikliği", "Hesabınızdaki adresi değiştirin.", language="tr")
+    everyone = [Audience.EVERYONE]
+    assert known_words("tr", {"adresimi", "adrsi", "adresi"}, everyone) == {"adresimi", "adresi"}
+    assert corrections("tr", {"adresimi"}, everyone) == {}
+    assert corrections("tr", {"hesbınızdaki"}, everyone) == {"hesbınızdaki": ["hesabınızdaki"]}
+    results = search_articles(ANONYMOUS, "adresimi", language="tr")
+    assert titles(results) == ["Adres değişikliği"]
+    assert results.corrections == {}
+
+
+def test_a_stem_known_only_from_articles_one_may_not_read_counts_as_unknown(admin):
+    from concierge.search.models import Audience
+    from concierge.search.spelling import known_words
+
+    publish(admin, "İç prosedür", "Adresi kontrol edin.", language="tr", visibility="internal")
+    assert known_words("tr", {"adresimi"}, [Audience.EVERYONE]) == set()
+    assert known_words("tr", {"adresimi"}, [Audience.EVERYONE, Audience.STAFF]) == {"adresimi"}
+    assert known_words("tr", {"adresimi"}, []) == set()
+
+
+def test_vocabulary_words_keep_their_stems_through_edits_and_a_reindex(admin):
+    from concierge.search.analysis import analyzer_for
+    from concierge.search.models import Term
+    from concierge.search.services import articles_reindex
+
+    translation = publish(admin, "Takin palautus", "Palauta takki.", language="fi")
+    stem = analyzer_for("fi").stem
+
+    def stems() -> dict[str, str]:
+        return dict(Term.objects.filter(language="fi").values_list("word", "stem"))
+
+    assert stems() == {word: stem(word) for word in ("takin", "palautus", "palauta", "takki")}
+    assert stems()["takin"] == stems()["takki"]
+    translation_save(
+        actor=admin,
+        article=translation.article,
+        language="fi",
+        title="Takin palautus",
+        body_markdown="Palautukset ovat ilmaisia.",
+    )
+    assert stems()["palautukset"] == stem("palautukset")
+    assert "palauta" not in stems()
+    Term.objects.update(stem="")
+    articles_reindex()
+    assert set(stems().items()) == {(word, stem(word)) for word in stems()}
+    assert "" not in stems().values()
+
+
+def test_the_migration_gives_words_known_before_it_their_stems(admin):
+    import importlib
+
+    from django.apps import apps
+
+    from concierge.search.models import Term
+
+    migration = importlib.import_module("concierge.search.migrations.0009_term_stem")
+    publish(admin, "Siparişler", "Siparişinizi iptal edin.", language="tr")
+    Term.objects.update(stem="")
+    migration.fill_stems(apps, None)
+    assert dict(Term.objects.values_list("word", "stem")) == {
+        "siparişler": "sipariş",
+        "siparişinizi": "sipariş",
+        "iptal": "iptal",
+        "edin": "edi",
+    }
+
