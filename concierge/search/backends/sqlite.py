@@ -294,12 +294,15 @@ class SQLiteBackend:
             return []
         expression = " OR ".join(f'"{gram}"' for gram in sorted(grams) if '"' not in gram)
         marks = ", ".join("%s" for _ in audiences)
-        # Table and column names are constants; every value is a parameter.
+        # The look-alikes are read first and each is fetched by its key; the unary +
+        # keeps SQLite from walking the language's whole vocabulary through the unique
+        # index instead, testing every word against the list (5 to 7 ms a word, against
+        # 0.5 to 2).
         sql = (
-            "SELECT term.word, SUM(term.document_count) FROM search_term AS term "  # noqa: S608
-            "WHERE term.id IN (SELECT rowid FROM search_term_trigrams "
-            "WHERE search_term_trigrams MATCH %s ORDER BY rank LIMIT 400) "
-            f"AND term.language = %s AND term.audience IN ({marks}) "
+            "SELECT term.word, SUM(term.document_count) FROM (SELECT rowid AS id "  # noqa: S608
+            "FROM search_term_trigrams WHERE search_term_trigrams MATCH %s "
+            "ORDER BY rank LIMIT 400) AS alike JOIN search_term AS term ON term.id = alike.id "
+            f"WHERE +term.language = %s AND term.audience IN ({marks}) "
             "GROUP BY term.word LIMIT %s"
         )
         with connection.cursor() as cursor:

@@ -434,3 +434,22 @@ def test_the_migration_gives_words_known_before_it_their_stems(admin):
         "edin": "edi",
     }
 
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own query plan")
+def test_sqlite_reads_look_alike_words_by_key_not_the_whole_vocabulary(admin):
+    from django.test.utils import CaptureQueriesContext
+
+    from concierge.search.backends import current_backend
+    from concierge.search.models import Audience
+
+    publish(admin, "Parcels", "Parcels travel by road.")
+    with CaptureQueriesContext(connection) as queries:
+        similar = current_backend().similar_words(
+            language="en", word="parcles", audiences=[Audience.EVERYONE], limit=40
+        )
+    assert ("parcels", 1) in similar
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + queries[-1]["sql"])
+        plan = [row[-1] for row in cursor.fetchall()]
+    assert "SEARCH term USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+    assert not [step for step in plan if "(language=?)" in step], plan
