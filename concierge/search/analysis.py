@@ -98,6 +98,10 @@ COMPOUND_MAX_TAILS = 8
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 _APOSTROPHE_LANGUAGES = frozenset({"tr", "az"})
 MAX_WORD_LENGTH = 60
+# A word still being typed is matched as the start of stems, but not when its stem is
+# shorter than this: a stemmer cuts short words of its own language down to a letter or
+# two (Turkish "numa" to "n", "iade" to "ia"), the start of thousands of words.
+MIN_TYPED_STEM = 3
 
 
 def base_language(language: str) -> str:
@@ -138,6 +142,16 @@ class Analyzer:
     def stems(self, words: list[str]) -> list[str]:
         stemmer = _stemmer(self.language)
         return stemmer.stemWords(words) if stemmer else list(words)
+
+    def typed(self, word: str) -> tuple[str, str]:
+        """How a word still being typed is matched: (a stem to match exactly, or "";
+        the start of the stems to match). Usually the word's stem is that start; when
+        the stem is cut too short (see MIN_TYPED_STEM), the word matches its stem
+        exactly (it may be whole already) or starts a longer one as typed."""
+        stem = self.stem(word)
+        if len(stem) >= MIN_TYPED_STEM:
+            return "", stem
+        return stem, word
 
     def compound_tails(self, words: list[str]) -> list[str]:
         """The endings long compound words are also found under (see the module doc)."""

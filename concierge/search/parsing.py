@@ -68,3 +68,11 @@ def query_words(clauses: list[Clause]) -> set[str]:
         words.update(clause.words)
         words.update(clause.alternatives)
     return words
+
+
+def typed_forms(analyzer: Analyzer, clause: Clause) -> tuple[str, str]:
+    """`Analyzer.typed` of a one-word clause still being typed: ("", "") for any other
+    clause, and ("", its stem) for one whose stem is long enough to be a prefix."""
+    if not clause.prefix or len(clause.words) != 1:
+        return "", ""
+    return analyzer.typed(clause.word)

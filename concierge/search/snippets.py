@@ -52,8 +52,9 @@ class Highlighter:
             words = list(clause.words)
             if clause.prefix:
                 *whole, last = words
-                stems.update(analyzer.stems(whole))
-                prefixes.append(analyzer.stem(last))
+                exact, start = analyzer.typed(last)
+                stems.update(analyzer.stems(whole) + ([exact] if exact else []))
+                prefixes.append(start)
             else:
                 stems.update(analyzer.stems(words))
             stems.update(analyzer.stems(list(clause.alternatives)))

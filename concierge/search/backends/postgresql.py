@@ -25,7 +25,7 @@ from concierge.search.backends.base import (
     is_unrestricted,
 )
 from concierge.search.backends.pg_configs import CONFIG_FUNCTION, PG_CONFIGS
-from concierge.search.parsing import Clause
+from concierge.search.parsing import Clause, typed_forms
 
 
 def _has_config(analyzer: Analyzer) -> bool:
@@ -42,10 +42,24 @@ def _lexemes(analyzer: Analyzer, words: list[str], prefix: bool, weight: str = "
     return " <-> ".join(quoted)
 
 
-def _clause_texts(analyzer: Analyzer, clause: Clause, weight: str = "") -> list[str]:
-    """The `to_tsquery` inputs of a clause: its words, then each spelling alternative."""
-    texts = [_lexemes(analyzer, list(clause.words), clause.prefix, weight)]
-    texts.extend(_lexemes(analyzer, [word], False, weight) for word in clause.alternatives)
+def _clause_texts(
+    analyzer: Analyzer, clause: Clause, config: str, weight: str = ""
+) -> list[tuple[str, str]]:
+    """The `to_tsquery` inputs of a clause, each with the configuration that folds it:
+    its words, then each spelling alternative."""
+    exact, start = typed_forms(analyzer, clause)
+    if exact:
+        # The word as a whole, stemmed; or the start of a longer stem, exactly as typed
+        # (`simple` leaves it alone, where the language's own stemmer would cut it down).
+        texts = [
+            (config, _lexemes(analyzer, [clause.word], False, weight)),
+            ("", f"'{start}':*{weight}"),
+        ]
+    else:
+        texts = [(config, _lexemes(analyzer, list(clause.words), clause.prefix, weight))]
+    texts.extend(
+        (config, _lexemes(analyzer, [word], False, weight)) for word in clause.alternatives
+    )
     return list(dict.fromkeys(texts))
 
 
@@ -102,12 +116,7 @@ def query_expression(
     for language, clauses in queries:
         analyzer = analyzer_for(language)
         config = analyzer.language if _has_config(analyzer) else ""
-        per_language.append(
-            [
-                [(config, text) for text in _clause_texts(analyzer, clause, weight)]
-                for clause in clauses
-            ]
-        )
+        per_language.append([_clause_texts(analyzer, clause, config, weight) for clause in clauses])
     folded = _fold([item for clauses in per_language for clause in clauses for item in clause])
     operator = "&" if require_all else "|"
     return _joined(

@@ -25,7 +25,7 @@ from concierge.search.backends.base import (
     compiled,
     is_unrestricted,
 )
-from concierge.search.parsing import Clause
+from concierge.search.parsing import Clause, typed_forms
 
 
 def _quoted(terms: list[str], prefix: bool) -> str:
@@ -34,7 +34,11 @@ def _quoted(terms: list[str], prefix: bool) -> str:
 
 
 def _clause_match(analyzer: Analyzer, clause: Clause) -> str:
-    options = [_quoted(analyzer.stems(list(clause.words)), clause.prefix)]
+    exact, start = typed_forms(analyzer, clause)
+    if exact:
+        options = [_quoted([exact], False), _quoted([start], True)]
+    else:
+        options = [_quoted(analyzer.stems(list(clause.words)), clause.prefix)]
     options.extend(_quoted([analyzer.stem(word)], False) for word in clause.alternatives)
     unique = list(dict.fromkeys(options))
     return unique[0] if len(unique) == 1 else "(" + " OR ".join(unique) + ")"
@@ -104,7 +108,10 @@ class _QueryTerms:
             for clause in clauses:
                 words = analyzer.stems(list(clause.words))
                 if clause.prefix:
-                    prefixes.append(words.pop())
+                    words.pop()
+                    exact, start = analyzer.typed(clause.words[-1])
+                    prefixes.append(start)
+                    stems.update(filter(None, [exact]))
                 stems.update(words)
                 stems.update(analyzer.stems(list(clause.alternatives)))
         return cls(frozenset(stems), tuple(prefixes))

@@ -52,3 +52,11 @@ def test_the_words_one_edit_away_include_every_kind_of_edit():
     assert {"crd", "acrd", "cart", "cards", "scard"} <= near
     assert "card" not in near
     assert "ıptal" in _one_edit_away("iptal", ALPHABETS["tr"])
+
+
+def test_a_typed_word_starts_its_stem_unless_the_stem_is_cut_short():
+    turkish = analyzer_for("tr")
+    assert turkish.typed("siparişimin") == ("", "sipariş")
+    assert turkish.typed("numa") == ("n", "numa")
+    assert turkish.typed("iade") == ("ia", "iade")
+    assert analyzer_for("en").typed("refu") == ("", "refu")

@@ -106,6 +106,27 @@ def test_it_matches_the_last_word_as_a_prefix_while_typing(admin):
     assert titles(search_articles(ANONYMOUS, "refu", language="en")) == []
 
 
+def test_a_typed_word_whose_stem_is_cut_short_is_not_the_start_of_every_word(admin):
+    """Turkish stemming cuts "numa" (the start of "numara") down to "n", and "iade" to
+    "ia": as the start of stems, those would match nearly every article."""
+    publish(admin, "Takip numarası", "Kargo takip numarası e-postada.", language="tr")
+    publish(admin, "Nakliye ücreti", "Nakliye ücreti sepete göre değişir.", language="tr")
+    publish(admin, "İade süresi", "İade on dört gün içinde yapılır.", language="tr")
+
+    def typed(text: str) -> list[str]:
+        return titles(search_articles(ANONYMOUS, text, language="tr", prefix=True))
+
+    assert typed("numa") == ["Takip numarası"]
+    assert typed("kargo numa") == ["Takip numarası"]
+    # A whole word whose stem is short still finds itself.
+    assert typed("iade") == ["İade süresi"]
+    assert typed("naklı") == []
+    assert typed("nakli") == ["Nakliye ücreti"]
+    hit = search_articles(ANONYMOUS, "numa", language="tr", prefix=True).hits[0]
+    assert "<mark>numarası</mark>" in hit.snippet_html
+    assert "<mark>" not in hit.snippet_html.replace("<mark>numarası</mark>", "")
+
+
 def test_it_matches_phrases_in_order(admin):
     publish(admin, "Gift cards", "A gift card never expires.")
     publish(admin, "Cards and gifts", "Cards for every occasion; gifts wrapped on request.")
