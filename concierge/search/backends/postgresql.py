@@ -323,12 +323,16 @@ class PostgreSQLBackend:
             # Visibility is checked on the best candidates first; only when too few of
             # them may be seen is every match checked.
             key = corpus.key
-            # One row at least, which tells how many candidates there were.
+            # One row at least, which tells how many candidates there were. The
+            # candidates are checked best first, and only until the page is full: the
+            # subquery (kept apart by OFFSET 0) sorts them before the check, which
+            # would otherwise look up every one of them and sort what passed.
             candidates = (
                 f"WITH ranked AS MATERIALIZED ({ranked} LIMIT {VISIBILITY_CANDIDATES}) "  # noqa: S608
                 f"SELECT shown.{key}, shown.score, total.considered "
                 "FROM (SELECT COUNT(*) AS considered FROM ranked) AS total "
-                f"LEFT JOIN LATERAL (SELECT {key}, score FROM ranked "
+                f"LEFT JOIN LATERAL (SELECT {key}, score FROM (SELECT {key}, score "
+                f"FROM ranked ORDER BY score DESC, {key} OFFSET 0) AS best "
                 f"WHERE {key} IN ({restricted[0]}) ORDER BY score DESC, {key} LIMIT %s) "
                 "AS shown ON TRUE"
             )

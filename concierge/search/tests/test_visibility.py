@@ -127,3 +127,39 @@ def test_spelling_help_asks_the_vocabulary_twice_however_many_words_are_mistyped
     with django_assert_max_num_queries(2):
         fixes = corrections("en", {"parcle", "trakc", "courer"}, [Audience.EVERYONE])
     assert fixes == {"courer": ["courier"], "parcle": ["parcel"], "trakc": ["track"]}
+
+
+def test_the_best_visible_matches_come_back_in_order_when_hidden_ones_rank_between(admin):
+    """Candidates are checked for visibility best first, and only until the page is full:
+    what comes back must still be the best of what the reader may see, in order."""
+    from concierge.helpcenter.queries import translations_visible_to
+    from concierge.search.analysis import analyzer_for
+    from concierge.search.backends import ARTICLES, current_backend
+    from concierge.search.parsing import parse_query
+
+    for times in range(6, 0, -1):
+        filler = " ".join(["Paper."] * (6 - times))
+        publish(
+            admin,
+            f"Article {times}",
+            " ".join(["Voucher."] * times) + " " + filler,
+            visibility="internal" if times % 2 == 0 else "public",
+        )
+    queries = [("en", parse_query("voucher", analyzer_for("en")))]
+    backend = current_backend()
+    every = backend.match(
+        ARTICLES, queries, visible=translations_visible_to(admin), require_all=True, limit=10
+    )
+    readable = set(translations_visible_to(AnonymousUser()).values_list("pk", flat=True))
+    assert len(every) == 6
+    best_readable = [pk for pk, _ in every if pk in readable]
+    assert len(best_readable) == 3
+    for limit in (1, 2, 3):
+        shown = backend.match(
+            ARTICLES,
+            queries,
+            visible=translations_visible_to(AnonymousUser()).filter(language__in=["en"]),
+            require_all=True,
+            limit=limit,
+        )
+        assert [pk for pk, _ in shown] == best_readable[:limit]
