@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 
 from concierge.search.analysis import analyzer_for, base_language
 from concierge.search.backends import ARTICLES, TICKETS, current_backend
-from concierge.search.backends.base import Corpus, LanguageQuery
+from concierge.search.backends.base import Corpus, LanguageQuery, TeamScope
 from concierge.search.parsing import MAX_QUERY_LENGTH, Clause, parse_query
 from concierge.search.snippets import Highlighter
 from concierge.search.spelling import completions, corrections
@@ -78,6 +78,7 @@ def _ranked_ids(
     fill_with_partial: bool = True,
     full_matches: list[tuple[int, float, int]] | None = None,
     titles_first: bool = False,
+    scope: TeamScope | None = None,
 ) -> list[tuple[int, float, int]]:
     """(id, text score, tier): tier 0 matched every clause, tier 1 only some (asked for
     only when `fill_with_partial` and the full matches are fewer than `wanted`).
@@ -90,7 +91,13 @@ def _ranked_ids(
         # answers (a title weighs most), and ranking them is cheap, since few titles
         # match where thousands of bodies may.
         in_titles = backend.match(
-            corpus, queries, visible=visible, require_all=True, limit=limit, title_only=True
+            corpus,
+            queries,
+            visible=visible,
+            scope=scope,
+            require_all=True,
+            limit=limit,
+            title_only=True,
         )
         if len(in_titles) >= (wanted or limit):
             return [(pk, score, 0) for pk, score in in_titles]
@@ -103,6 +110,7 @@ def _ranked_ids(
                 corpus,
                 queries,
                 visible=visible,
+                scope=scope,
                 require_all=True,
                 limit=limit,
             )
@@ -125,6 +133,7 @@ def _ranked_ids(
                 corpus,
                 telling,
                 visible=visible,
+                scope=scope,
                 require_all=False,
                 limit=limit - len(found),
                 exclude=seen,
@@ -135,6 +144,7 @@ def _ranked_ids(
                 corpus,
                 telling,
                 visible=visible,
+                scope=scope,
                 require_all=False,
                 limit=limit - len(found),
                 exclude=seen,
@@ -376,13 +386,15 @@ def search_tickets(
     language of the site, so a Russian query finds Russian tickets whatever the agent's
     own language is.
     """
-    from concierge.people.queries import is_agent
+    from concierge.people.queries import agent_team_scope, is_agent
     from concierge.tickets.models import Message, MessageKind, Ticket
     from concierge.tickets.queries import MAX_ID, apply_filters, tickets_visible_to
 
     if not is_agent(user) or not query.strip():
         return []
     visible = apply_filters(tickets_visible_to(user), user, filters or {})
+    team_ids = agent_team_scope(user)
+    scope = None if team_ids is None else TeamScope(tuple(team_ids), user.pk)
     hits: list[TicketHit] = []
     number = query.strip().lstrip("#")
     by_number: list[Ticket] = []
@@ -390,7 +402,9 @@ def search_tickets(
         by_number = list(_shown_tickets(visible.filter(number=int(number))))
     queries = _language_queries(query, site_languages(), prefix=False, audiences=None)
     # Agents look for one ticket: a ticket that holds only some of the words is noise.
-    ranked = _ranked_ids(TICKETS, queries, visible, limit=limit, fill_with_partial=False)
+    ranked = _ranked_ids(
+        TICKETS, queries, visible, limit=limit, fill_with_partial=False, scope=scope
+    )
     ids = [pk for pk, _, _ in ranked if all(pk != t.pk for t in by_number)]
     rows = _shown_tickets(Ticket.objects.all()).in_bulk(ids)
     scores = {pk: score for pk, score, _ in ranked}

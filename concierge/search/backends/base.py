@@ -50,6 +50,19 @@ class Corpus:
     # weights (PostgreSQL's for A and B).
     head_columns: tuple[str, ...] = ()
     head_weights: tuple[float, ...] = ()
+    # PostgreSQL: the entries carry their ticket's team and assignee (migration 0010), so
+    # a `TeamScope` narrows the full-text matches before their rows are read.
+    team_columns: bool = False
+
+
+@dataclass(frozen=True)
+class TeamScope:
+    """An agent limited to some teams' tickets and the ones assigned to them. It is a
+    hint that narrows the matches early; the visibility condition is still checked on
+    every result, so a stale hint can hide a ticket but never show one."""
+
+    team_ids: tuple[int, ...]
+    assignee_id: int
 
 
 # How many of the newest entries whose head matches are ranked (at least a page). Subjects
@@ -89,6 +102,7 @@ TICKETS = Corpus(
     head_document="head_document",
     head_columns=("subject_terms", "customer_terms"),
     head_weights=(1.0, 0.4),
+    team_columns=True,
 )
 
 
@@ -107,9 +121,11 @@ class Backend(Protocol):
         limit: int,
         exclude: tuple[int, ...] = (),
         title_only: bool = False,
+        scope: TeamScope | None = None,
     ) -> list[tuple[int, float]]:
         """(id, text score) of the best matches among `visible`, best first; higher scores
-        are better. The visibility queryset becomes part of the SQL."""
+        are better. The visibility queryset becomes part of the SQL; `scope`, when the
+        corpus keeps teams, narrows the matches first."""
         ...
 
     def similar_words(

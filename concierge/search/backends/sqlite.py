@@ -22,6 +22,7 @@ from concierge.search.backends.base import (
     VISIBILITY_CANDIDATES,
     Corpus,
     LanguageQuery,
+    TeamScope,
     compiled,
     is_unrestricted,
 )
@@ -148,7 +149,10 @@ class SQLiteBackend:
         limit: int,
         exclude: tuple[int, ...] = (),
         title_only: bool = False,
+        scope: TeamScope | None = None,
     ) -> list[tuple[int, float]]:
+        # The entries keep no team here (`scope` is a hint for PostgreSQL): FTS5 walks
+        # the matches newest first and stops at the page.
         # A title of its own, when the corpus has one, is searched in its own table (and
         # ranked by the title alone, as on PostgreSQL); otherwise titles are found by the
         # column filter, which still reads every entry's postings of each word.

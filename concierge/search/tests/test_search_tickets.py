@@ -307,3 +307,63 @@ def test_only_the_newest_subject_and_customer_matches_are_ranked(lanterns, admin
         lanterns["subject"].number,
         lanterns["customer"].number,
     ]
+
+
+def test_a_ticket_moved_between_teams_is_found_by_its_new_team_only(
+    lanterns, agent, outsider, admin, django_capture_on_commit_callbacks
+):
+    """Moving a ticket or assigning it changes who finds it, in every tier, however the
+    ticket was changed (on PostgreSQL the entry follows its ticket by trigger)."""
+    from concierge.tickets.models import Ticket
+
+    moved = lanterns["message_billing"]
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_update(ticket=moved, actor=admin, team=agent.teams.get())
+    assert moved.number in numbers(search_tickets(agent, "lantern"))
+    assert numbers(search_tickets(outsider, "lantern")) == []
+    # A bulk update through the ORM, which no service sees.
+    Ticket.objects.filter(pk=moved.pk).update(team=outsider.teams.get(), assignee=agent)
+    assert moved.number in numbers(search_tickets(agent, "lantern"))
+    assert numbers(search_tickets(outsider, "lantern")) == [moved.number]
+    Ticket.objects.filter(pk=moved.pk).update(assignee=None)
+    assert moved.number not in numbers(search_tickets(agent, "lantern"))
+
+
+def _entry_owners() -> dict[int, tuple[int | None, int | None]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ticket_id, team_id, assignee_id FROM search_ticketentry")
+        return {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+
+
+def _ticket_owners() -> dict[int, tuple[int | None, int | None]]:
+    from concierge.tickets.models import Ticket
+
+    return {
+        pk: (team, assignee)
+        for pk, team, assignee in Ticket.objects.values_list("pk", "team_id", "assignee_id")
+    }
+
+
+@on_postgresql
+def test_postgresql_entries_carry_their_tickets_team_and_assignee(lanterns, agent, admin):
+    from concierge.tickets.models import Ticket
+
+    assert _entry_owners() == _ticket_owners()
+    Ticket.objects.filter(pk=lanterns["subject"].pk).update(assignee=agent)
+    ticket_update(ticket=lanterns["unrelated"], actor=admin, team=None)
+    assert _entry_owners() == _ticket_owners()
+    assert _entry_owners()[lanterns["subject"].pk][1] == agent.pk
+    tickets_reindex()
+    assert _entry_owners() == _ticket_owners()
+
+
+@on_postgresql
+def test_the_migration_fills_the_team_and_assignee_of_entries_indexed_before_it(lanterns):
+    import importlib
+
+    migration = importlib.import_module("concierge.search.migrations.0010_ticket_entry_owners")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE search_ticketentry SET team_id = NULL, assignee_id = NULL")
+        cursor.execute(migration.FILL)
+    assert _entry_owners() == _ticket_owners()
+    assert any(team is not None for team, _ in _entry_owners().values())
