@@ -103,9 +103,7 @@ def _fold(wanted: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
 def _joined(parts: list[str], operator: str) -> str:
     """tsquery text of `parts` joined like PostgreSQL's && and || operators join
     tsqueries: an empty part (only stop words) is left out."""
-    # A question folded alike in two languages is asked once: each alternative is a
-    # walk of the GIN index's posting lists.
-    kept = list(dict.fromkeys(part for part in parts if part))
+    kept = [part for part in parts if part]
     return kept[0] if len(kept) == 1 else f" {operator} ".join(f"({part})" for part in kept)
 
 
