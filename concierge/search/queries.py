@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from django.conf import settings
 from django.db.models import F, QuerySet
@@ -85,36 +86,19 @@ def _ranked_ids(
     `full_matches` are full matches found already, which are then not asked for again."""
     if not any(clauses for _, clauses in queries):
         return []
-    backend = current_backend()
+    # Every pass of one search asks for the same corpus, visibility and scope.
+    match = partial(current_backend().match, corpus, visible=visible, scope=scope)
     if full_matches is None and titles_first:
         # Titles first: when enough articles hold every word in their title, those are the
         # answers (a title weighs most), and ranking them is cheap, since few titles
         # match where thousands of bodies may.
-        in_titles = backend.match(
-            corpus,
-            queries,
-            visible=visible,
-            scope=scope,
-            require_all=True,
-            limit=limit,
-            title_only=True,
-        )
+        in_titles = match(queries, require_all=True, limit=limit, title_only=True)
         if len(in_titles) >= (wanted or limit):
             return [(pk, score, 0) for pk, score in in_titles]
     found = (
         list(full_matches)
         if full_matches is not None
-        else [
-            (pk, score, 0)
-            for pk, score in backend.match(
-                corpus,
-                queries,
-                visible=visible,
-                scope=scope,
-                require_all=True,
-                limit=limit,
-            )
-        ]
+        else [(pk, score, 0) for pk, score in match(queries, require_all=True, limit=limit)]
     )
     several_clauses = any(len(clauses) > 1 for _, clauses in queries)
     # Partial matches fill in only when the full ones do not fill the page asked for.
@@ -127,29 +111,23 @@ def _ranked_ids(
             for language, clauses in queries
         ]
         missing = (wanted or limit) - len(found)
-        partial: list[tuple[int, float]] = []
+        partly_matched: list[tuple[int, float]] = []
         if titles_first:
-            partial = backend.match(
-                corpus,
+            partly_matched = match(
                 telling,
-                visible=visible,
-                scope=scope,
                 require_all=False,
                 limit=limit - len(found),
                 exclude=seen,
                 title_only=True,
             )
-        if len(partial) < missing:
-            partial = backend.match(
-                corpus,
+        if len(partly_matched) < missing:
+            partly_matched = match(
                 telling,
-                visible=visible,
-                scope=scope,
                 require_all=False,
                 limit=limit - len(found),
                 exclude=seen,
             )
-        found.extend((pk, score, 1) for pk, score in partial)
+        found.extend((pk, score, 1) for pk, score in partly_matched)
     return found
 
 
