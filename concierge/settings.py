@@ -100,18 +100,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
         ),
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
-    "DATABASE_PREPARED_STATEMENTS", True
-):
-    # Values bound by the server let the article search prepare its statements (see
-    # search/backends/postgresql.py): they come back in every search, and planning them
-    # took as long as running them. Nothing else is prepared (the threshold is never
-    # reached): a generic plan of the ticket search was a thousand times slower. Off
-    # behind a pooler that cannot keep prepared statements (PgBouncer before 1.21 in
-    # transaction mode).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=2**31 - 1
-    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"

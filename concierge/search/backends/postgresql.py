@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -29,37 +27,6 @@ from concierge.search.backends.base import (
 )
 from concierge.search.backends.pg_configs import CONFIG_FUNCTION, PG_CONFIGS
 from concierge.search.parsing import Clause, typed_forms
-
-
-def _run_prepared(
-    execute: Callable[..., object],
-    sql: str,
-    params: Sequence[object],
-    many: bool,
-    context: dict[str, Any],
-) -> object:
-    """An execute wrapper that has psycopg prepare the statement on this connection.
-    Installed last, it runs innermost: logging and instrumentation see the statement
-    like any other."""
-    with context["connection"].wrap_database_errors:
-        return context["cursor"].cursor.execute(sql, params, prepare=True)
-
-
-def _rows(sql: str, values: list[object], *, prepared: bool = False) -> list[tuple]:
-    """The rows of a statement; `prepared`, where the settings bind values on the server
-    (DATABASE_PREPARED_STATEMENTS), prepares it on the connection. Only the statements
-    of article search and spelling help are: their plans do not depend on the words
-    asked, and planning them took as long as running them (0.4-0.6 ms each, three to
-    five of them a search). PostgreSQL plans a prepared statement with its values five
-    times, then keeps a generic plan if that looks no dearer; for the ticket tiers the
-    generic plan took over a second, so they are planned afresh every time."""
-    with connection.cursor() as cursor:
-        if prepared and connection.settings_dict["OPTIONS"].get("server_side_binding") is True:
-            with connection.execute_wrapper(_run_prepared):
-                cursor.execute(sql, values)
-        else:
-            cursor.execute(sql, values)
-        return cursor.fetchall()
 
 
 def _has_config(analyzer: Analyzer) -> bool:
@@ -124,11 +91,10 @@ def _fold(wanted: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
             "FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS asked(language, text, n) "
             "ORDER BY asked.n"
         )
-        rows = _rows(
-            sql, [[item[0] for item in missing], [item[1] for item in missing]], prepared=True
-        )
-        for item, (text,) in zip(missing, rows, strict=True):
-            found[item] = _folded_cache[item] = text
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [[item[0] for item in missing], [item[1] for item in missing]])
+            for item, (text,) in zip(missing, cursor.fetchall(), strict=True):
+                found[item] = _folded_cache[item] = text
         while len(_folded_cache) > FOLDED_CACHE_SIZE:
             _folded_cache.popitem(last=False)
     return found
@@ -373,7 +339,7 @@ class PostgreSQLBackend:
         else:
             ranked = _ranked(corpus, document, conditions)
             if restricted is None:
-                return self._fetch(f"{ranked} LIMIT %s", [query, *values, limit], prepared=True)
+                return self._fetch(f"{ranked} LIMIT %s", [query, *values, limit])
             # Visibility is checked on the best candidates first; only when too few of
             # them may be seen is every match checked.
             key = corpus.key
@@ -390,23 +356,23 @@ class PostgreSQLBackend:
                 f"WHERE {key} IN ({restricted[0]}) ORDER BY score DESC, {key} LIMIT %s) "
                 "AS shown ON TRUE"
             )
-            rows = _rows(candidates, [query, *values, *restricted[1], limit], prepared=True)
+            with connection.cursor() as cursor:
+                cursor.execute(candidates, [query, *values, *restricted[1], limit])
+                rows = cursor.fetchall()
             found = [(row[0], float(row[1])) for row in rows if row[0] is not None]
             if len(found) >= limit or rows[0][2] < VISIBILITY_CANDIDATES:
                 return found
             everywhere = _ranked(
                 corpus, document, [*conditions, f"entry.{key} IN ({restricted[0]})"]
             )
-            return self._fetch(
-                f"{everywhere} LIMIT %s", [query, *values, *restricted[1], limit], prepared=True
-            )
+            return self._fetch(f"{everywhere} LIMIT %s", [query, *values, *restricted[1], limit])
         return self._fetch(sql, values)
 
     @staticmethod
-    def _fetch(
-        sql: str, values: list[object], *, prepared: bool = False
-    ) -> list[tuple[int, float]]:
-        return [(row[0], float(row[1])) for row in _rows(sql, values, prepared=prepared)]
+    def _fetch(sql: str, values: list[object]) -> list[tuple[int, float]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
     def similar_words(
         self, *, language: str, word: str, audiences: list[int], limit: int
@@ -416,8 +382,9 @@ class PostgreSQLBackend:
             "WHERE language = %s AND audience = ANY(%s) AND word %% %s "
             "GROUP BY word ORDER BY MAX(similarity(word, %s)) DESC LIMIT %s"
         )
-        rows = _rows(sql, [language, audiences, word, word, limit], prepared=True)
-        return [(row[0], int(row[1])) for row in rows]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [language, audiences, word, word, limit])
+            return [(row[0], int(row[1])) for row in cursor.fetchall()]
 
     def word_counts(
         self, *, language: str, words: list[str], audiences: list[int]
@@ -436,5 +403,6 @@ class PostgreSQLBackend:
             "AND search_term.word = asked.word AND search_term.audience = ANY(%s) "
             "OFFSET 0) AS term GROUP BY asked.word"
         )
-        rows = _rows(sql, [" ".join(sorted(set(words))), language, audiences], prepared=True)
-        return {row[0]: int(row[1]) for row in rows}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [" ".join(sorted(set(words))), language, audiences])
+            return {row[0]: int(row[1]) for row in cursor.fetchall()}

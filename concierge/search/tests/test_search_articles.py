@@ -249,30 +249,6 @@ def test_postgresql_stems_a_word_once_and_not_in_every_statement(admin):
     assert not [query for query in again if "to_tsquery(" in query["sql"]]
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql"
-    or not connection.settings_dict["OPTIONS"].get("server_side_binding"),
-    reason="PostgreSQL with DATABASE_PREPARED_STATEMENTS only",
-)
-def test_postgresql_prepares_a_search_statement_it_runs_again_and_again(admin):
-    """Planning a ranking statement took as long as running it: once a connection has
-    run it a few times it is prepared, and the answers stay the same."""
-    publish(admin, "Parcels", "Parcels travel by road.")
-    publish(admin, "Letters", "Letters travel by air.")
-    for _ in range(6):
-        assert titles(search_articles(ANONYMOUS, "parcels road", language="en")) == ["Parcels"]
-    assert set(titles(search_articles(ANONYMOUS, "travel", language="en"))) == {
-        "Parcels",
-        "Letters",
-    }
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [row[0] for row in cursor.fetchall()]
-    assert any("ts_rank(" in statement for statement in prepared), prepared
-    # Values stay parameters: the statement is one for every search of its shape.
-    assert not any("parcel" in statement for statement in prepared), prepared
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's stemming only")
 def test_postgresql_keeps_only_so_many_stemmed_words(admin, monkeypatch):
     from concierge.search.backends import postgresql

@@ -367,21 +367,3 @@ def test_the_migration_fills_the_team_and_assignee_of_entries_indexed_before_it(
         cursor.execute(migration.FILL)
     assert _entry_owners() == _ticket_owners()
     assert any(team is not None for team, _ in _entry_owners().values())
-
-
-@pytest.mark.skipif(
-    connection.vendor != "postgresql"
-    or not connection.settings_dict["OPTIONS"].get("server_side_binding"),
-    reason="PostgreSQL with DATABASE_PREPARED_STATEMENTS only",
-)
-def test_ticket_search_is_planned_afresh_every_time(desk, admin, agent):
-    """A generic plan of the ticket tiers (what PostgreSQL may keep for a statement
-    prepared on the connection) took over a second at a million tickets."""
-    for _ in range(8):
-        assert numbers(search_tickets(admin, "broken lamp")) == [desk["damaged"].number]
-        search_tickets(agent, "broken lamp")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [row[0] for row in cursor.fetchall()]
-    assert not [statement for statement in prepared if "head_document" in statement]
-    assert not [statement for statement in prepared if "tickets_ticket" in statement]

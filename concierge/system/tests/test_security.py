@@ -111,45 +111,6 @@ def test_production_settings_pass_the_deployment_checks():
     assert "WARNINGS" not in result.stdout + result.stderr
 
 
-def _database_options(**variables: str) -> str:
-    """The database OPTIONS the settings make of these variables (and no others of
-    the database's)."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DATABASE_PREPARED_STATEMENTS"}
-    }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from django.conf import settings; "
-            "print(sorted(settings.DATABASES['default'].get('OPTIONS', {}).items()))",
-        ],
-        cwd=REPO_ROOT,
-        env={**environment, **variables, "DJANGO_SETTINGS_MODULE": "concierge.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return result.stdout
-
-
-def test_postgresql_statements_are_prepared_unless_turned_off():
-    postgres = "postgres://concierge@db.example:5432/concierge"
-
-    by_default = _database_options(DATABASE_URL=postgres)
-    turned_off = _database_options(DATABASE_URL=postgres, DATABASE_PREPARED_STATEMENTS="false")
-    on_sqlite = _database_options(DATABASE_URL="sqlite:///var/options.sqlite3")
-
-    assert "('prepare_threshold', 2147483647), ('server_side_binding', True)" in by_default
-    assert "server_side_binding" not in turned_off
-    assert "prepare_threshold" not in turned_off
-    assert "server_side_binding" not in on_sqlite
-    assert "transaction_mode" in on_sqlite
-
-
 def test_production_refuses_to_start_without_a_secret_key():
     environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     environment.update(PRODUCTION="1", ALLOWED_HOSTS="example.com")
