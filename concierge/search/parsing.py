@@ -76,3 +76,21 @@ def typed_forms(analyzer: Analyzer, clause: Clause) -> tuple[str, str]:
     if not clause.prefix or len(clause.words) != 1:
         return "", ""
     return analyzer.typed(clause.word)
+
+
+def sought_stems(analyzer: Analyzer, clauses: list[Clause]) -> tuple[set[str], list[str]]:
+    """The stems the clauses look for (spelling alternatives included) and the starts of
+    stems a word still being typed may match: what highlighting and SQLite's ranking of
+    short fields test a text's tokens against, so that both agree with the search."""
+    stems: set[str] = set()
+    prefixes: list[str] = []
+    for clause in clauses:
+        words = analyzer.stems(list(clause.words))
+        if clause.prefix:
+            words.pop()
+            exact, start = analyzer.typed(clause.words[-1])
+            prefixes.append(start)
+            stems.update(filter(None, [exact]))
+        stems.update(words)
+        stems.update(analyzer.stems(list(clause.alternatives)))
+    return stems, prefixes

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from concierge.search.analysis import Analyzer, analyzer_for
-from concierge.search.parsing import Clause
+from concierge.search.parsing import Clause, sought_stems
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -47,18 +47,7 @@ class Highlighter:
 
     @classmethod
     def for_clauses(cls, analyzer: Analyzer, clauses: list[Clause]) -> Highlighter:
-        stems: set[str] = set()
-        prefixes: list[str] = []
-        for clause in clauses:
-            words = list(clause.words)
-            if clause.prefix:
-                *whole, last = words
-                exact, start = analyzer.typed(last)
-                stems.update(analyzer.stems(whole) + ([exact] if exact else []))
-                prefixes.append(start)
-            else:
-                stems.update(analyzer.stems(words))
-            stems.update(analyzer.stems(list(clause.alternatives)))
+        stems, prefixes = sought_stems(analyzer, clauses)
         return cls(analyzer, frozenset(stems), tuple(prefixes))
 
     def _matching(self, tokens: list[str]) -> set[str]:

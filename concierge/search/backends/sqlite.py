@@ -26,7 +26,7 @@ from concierge.search.backends.base import (
     compiled,
     is_unrestricted,
 )
-from concierge.search.parsing import Clause, typed_forms
+from concierge.search.parsing import Clause, sought_stems, typed_forms
 
 
 def _quoted(terms: list[str], prefix: bool) -> str:
@@ -105,16 +105,9 @@ class _QueryTerms:
         stems: set[str] = set()
         prefixes: list[str] = []
         for language, clauses in queries:
-            analyzer = analyzer_for(language)
-            for clause in clauses:
-                words = analyzer.stems(list(clause.words))
-                if clause.prefix:
-                    words.pop()
-                    exact, start = analyzer.typed(clause.words[-1])
-                    prefixes.append(start)
-                    stems.update(filter(None, [exact]))
-                stems.update(words)
-                stems.update(analyzer.stems(list(clause.alternatives)))
+            found, starts = sought_stems(analyzer_for(language), clauses)
+            stems.update(found)
+            prefixes.extend(starts)
         return cls(frozenset(stems), tuple(prefixes))
 
 
