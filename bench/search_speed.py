@@ -72,6 +72,40 @@ def _sentences(language: str) -> list[str]:
     return found
 
 
+def _organizations_with_members(count: int) -> list[int]:
+    """`count` organizations with one customer each, for a database without tickets: the
+    articles kept for chosen organizations need them, and the "organization member" case
+    measures a customer who may read some of those articles."""
+    from concierge.people.models import (
+        Customer,
+        CustomerIdentity,
+        IdentityKind,
+        Organization,
+        OrganizationMembership,
+    )
+
+    organizations = Organization.objects.bulk_create(
+        Organization(name=f"Bench organization {n}") for n in range(count)
+    )
+    customers = Customer.objects.bulk_create(
+        Customer(full_name=f"Bench member {n}") for n in range(count)
+    )
+    CustomerIdentity.objects.bulk_create(
+        CustomerIdentity(
+            customer=customer,
+            kind=IdentityKind.EMAIL,
+            value=f"member{n}@organization{n}.example",
+            is_primary=True,
+        )
+        for n, customer in enumerate(customers)
+    )
+    OrganizationMembership.objects.bulk_create(
+        OrganizationMembership(customer=customer, organization=organization)
+        for customer, organization in zip(customers, organizations, strict=True)
+    )
+    return [organization.pk for organization in organizations]
+
+
 def generate_articles(count: int, *, seed: int = 7, report: Callable[[str], None] = print) -> None:
     """Bulk-write `count` articles, a quarter in each language, and index them with the
     same analysis the services use.
@@ -106,6 +140,8 @@ def generate_articles(count: int, *, seed: int = 7, report: Callable[[str], None
         for n in range(60)
     )
     organization_ids = list(Organization.objects.values_list("pk", flat=True)[:50])
+    if not organization_ids:
+        organization_ids = _organizations_with_members(50)
     visibilities = [v for v, _ in VISIBILITY]
     weights = [w for _, w in VISIBILITY]
     per_language = count // len(LANGUAGES)
