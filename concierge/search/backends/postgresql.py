@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from concierge.search.analysis import Analyzer, analyzer_for
+from concierge.search.backends import pg_prepared
 from concierge.search.backends.base import (
     FEW_VISIBLE,
     HEAD_CANDIDATES,
@@ -274,6 +275,16 @@ def _ranked(corpus: Corpus, document: str, conditions: list[str]) -> str:
     )
 
 
+def _fetch(sql: str, values: list[object]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchall()
+
+
+def _scored(rows: list[tuple]) -> list[tuple[int, float]]:
+    return [(row[0], float(row[1])) for row in rows]
+
+
 class PostgreSQLBackend:
     vendor = "postgresql"
 
@@ -338,8 +349,9 @@ class PostgreSQLBackend:
                 sql, values = _head_then_newest(corpus, query, conditions, values, limit, narrowing)
         else:
             ranked = _ranked(corpus, document, conditions)
+            fetch = pg_prepared.fetch if corpus.generic_plans else _fetch
             if restricted is None:
-                return self._fetch(f"{ranked} LIMIT %s", [query, *values, limit])
+                return _scored(fetch(f"{ranked} LIMIT %s", [query, *values, limit]))
             # Visibility is checked on the best candidates first; only when too few of
             # them may be seen is every match checked.
             key = corpus.key
@@ -356,23 +368,15 @@ class PostgreSQLBackend:
                 f"WHERE {key} IN ({restricted[0]}) ORDER BY score DESC, {key} LIMIT %s) "
                 "AS shown ON TRUE"
             )
-            with connection.cursor() as cursor:
-                cursor.execute(candidates, [query, *values, *restricted[1], limit])
-                rows = cursor.fetchall()
+            rows = fetch(candidates, [query, *values, *restricted[1], limit])
             found = [(row[0], float(row[1])) for row in rows if row[0] is not None]
             if len(found) >= limit or rows[0][2] < VISIBILITY_CANDIDATES:
                 return found
             everywhere = _ranked(
                 corpus, document, [*conditions, f"entry.{key} IN ({restricted[0]})"]
             )
-            return self._fetch(f"{everywhere} LIMIT %s", [query, *values, *restricted[1], limit])
-        return self._fetch(sql, values)
-
-    @staticmethod
-    def _fetch(sql: str, values: list[object]) -> list[tuple[int, float]]:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, values)
-            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+            return _scored(fetch(f"{everywhere} LIMIT %s", [query, *values, *restricted[1], limit]))
+        return _scored(_fetch(sql, values))
 
     def similar_words(
         self, *, language: str, word: str, audiences: list[int], limit: int
