@@ -52,6 +52,32 @@ def customer_find_or_create_by_email(
     )
     if identity:
         return identity.customer
+    domain = email.rpartition("@")[2]
+    return customer_create_by_email(
+        email=email,
+        full_name=full_name,
+        language=language,
+        organization_id=organizations_by_domain([domain]).get(domain),
+    )
+
+
+def organizations_by_domain(domains: Iterable[str]) -> dict[str, int]:
+    """The organization that owns each of these e-mail domains, for those one owns."""
+    wanted = {domain.strip().lower() for domain in domains}
+    return dict(
+        OrganizationDomain.objects.filter(domain__in=wanted).values_list(
+            "domain", "organization_id"
+        )
+    )
+
+
+def customer_create_by_email(
+    *, email: str, full_name: str, language: str, organization_id: int | None
+) -> Customer:
+    """A new customer owning `email`, a member of `organization_id` (the organization
+    that owns the address's domain, which the caller looked up). Should another request
+    have taken the address first, that one's customer is returned."""
+    email = normalize_email(email)
     try:
         with transaction.atomic():
             customer = Customer.objects.create(full_name=full_name.strip(), language=language)
@@ -60,12 +86,8 @@ def customer_find_or_create_by_email(
             )
     except IntegrityError:
         return CustomerIdentity.objects.get(kind=IdentityKind.EMAIL, value=email).customer
-    domain = email.rpartition("@")[2]
-    organization_domain = OrganizationDomain.objects.filter(domain=domain).first()
-    if organization_domain:
-        OrganizationMembership.objects.get_or_create(
-            customer=customer, organization_id=organization_domain.organization_id
-        )
+    if organization_id is not None:
+        OrganizationMembership.objects.create(customer=customer, organization_id=organization_id)
     return customer
 
 

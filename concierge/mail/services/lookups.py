@@ -4,10 +4,12 @@ Most of the cost of a message is the ORM's, query by query, and two of its quest
 the same for every message of a group: who the sender is (a customer, usually one the
 desk knows) and how many automatic answers that address got in the last hour. A group
 asks both for the senders of its next few messages at once (`ingest.READ_AHEAD`, one
-query each), and each message takes its answer from there. Only customers committed
-before are read ahead: one the group itself creates is looked up by its next message
-the ordinary way. The acknowledgements the group queues are counted as it goes, so the
-hourly limit holds within a group as it does between them.
+query each), and each message takes its answer from there. A sender nobody owns yet
+becomes a customer without being looked up again, in the organization that owns its
+domain (read ahead too). Only customers committed before are read ahead: one the group
+itself creates is looked up by its next message the ordinary way. The acknowledgements
+the group queues are counted as it goes, so the hourly limit holds within a group as it
+does between them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,13 @@ from concierge.mail import addresses
 from concierge.mail.models import RawMessage
 from concierge.mail.services import outbox
 from concierge.people.models import Customer
-from concierge.people.services import customers_by_email, normalize_email
+from concierge.people.services import (
+    customer_create_by_email,
+    customer_find_or_create_by_email,
+    customers_by_email,
+    normalize_email,
+    organizations_by_domain,
+)
 
 # A header block longer than this is no ordinary message: its sender is not read ahead.
 HEAD_LIMIT = 64 * 1024
@@ -63,6 +71,11 @@ class GroupLookups:
     customers: dict[str, Customer] = field(default_factory=dict)
     acknowledgements: Counter[str] = field(default_factory=Counter)
     asked: set[str] = field(default_factory=set)
+    # The organization owning each domain of the senders nobody owned, where one does.
+    organizations: dict[str, int] = field(default_factory=dict)
+    # Senders the group made customers of: their next messages look them up (the
+    # customer may have been rolled back with a failed message).
+    created: set[str] = field(default_factory=set)
 
     def read_ahead(self, raws: Iterable[RawMessage]) -> None:
         """Read the answers for these messages' senders, those not read before."""
@@ -72,9 +85,29 @@ class GroupLookups:
         self.asked |= senders
         self.customers.update(customers_by_email(senders))
         self.acknowledgements.update(outbox.acknowledgements_sent(senders))
+        unknown = senders - self.customers.keys()
+        if unknown:
+            domains = {sender.rpartition("@")[2] for sender in unknown}
+            self.organizations.update(organizations_by_domain(domains))
 
-    def customer(self, address: str) -> Customer | None:
-        return self.customers.get(normalize_email(address))
+    def customer(self, address: str, *, full_name: str, language: str) -> Customer:
+        """The customer who owns `address`: read ahead, created (as nobody owned it when
+        it was read ahead), or looked up as a message alone would."""
+        address = normalize_email(address)
+        known = self.customers.get(address)
+        if known is not None:
+            return known
+        if address not in self.asked or address in self.created:
+            return customer_find_or_create_by_email(
+                email=address, full_name=full_name, language=language
+            )
+        self.created.add(address)
+        return customer_create_by_email(
+            email=address,
+            full_name=full_name,
+            language=language,
+            organization_id=self.organizations.get(address.rpartition("@")[2]),
+        )
 
     def acknowledgements_sent(self, address: str) -> int | None:
         """Acknowledgements to `address` within the hour, the group's own included."""

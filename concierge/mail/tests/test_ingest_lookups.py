@@ -18,11 +18,12 @@ from concierge.mail.models import (
 )
 from concierge.mail.services import ingest
 from concierge.mail.services.ingest import raw_message_store, raw_messages_process
-from concierge.mail.services.lookups import sender_address
+from concierge.mail.services.lookups import GroupLookups, sender_address
 from concierge.mail.tests.messages import build
-from concierge.people.models import Customer, CustomerIdentity
-from concierge.people.services import customer_find_or_create_by_email
+from concierge.people.models import Customer, CustomerIdentity, Organization
+from concierge.people.services import customer_find_or_create_by_email, organization_set_domains
 from concierge.tickets.models import Ticket
+from concierge.tickets.services import ticket_create
 
 
 def _store(mailbox: Mailbox, raws: list[bytes]) -> list[int]:
@@ -138,6 +139,68 @@ def test_a_sender_whose_from_was_misread_ahead_is_still_found(mailbox):
 
     assert result.action == IngestAction.NEW
     assert Ticket.objects.get().requester == customer
+
+
+def _domain_reads(queries: list[str]) -> list[str]:
+    return [sql for sql in queries if 'FROM "people_organizationdomain"' in sql]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_senders_become_customers_without_a_look_up_each(mailbox, monkeypatch):
+    monkeypatch.setattr(ingest, "GROUP_SECONDS", 60)
+    acme = Organization.objects.create(name="Acme")
+    organization_set_domains(organization=acme, domains=["acme.example"])
+    senders = [f"new{n}@{'acme.example' if n % 2 else 'example.net'}" for n in range(6)]
+    ids = _store(mailbox, [_request(s, n) for n, s in enumerate(senders)])
+
+    with CaptureQueriesContext(connection) as captured:
+        results = raw_messages_process(ids)
+    queries = [query["sql"] for query in captured.captured_queries]
+
+    assert [r.action for r in results] == [IngestAction.NEW] * 6
+    # The read ahead asks for the senders and for their domains' organizations, once.
+    assert len(_identity_reads(queries)) == 1
+    assert len(_domain_reads(queries)) == 1
+    requesters = Ticket.objects.order_by("number").values_list(
+        "requester__identities__value", "organization__name"
+    )
+    assert list(requesters) == [(s, "Acme" if n % 2 else None) for n, s in enumerate(senders)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_whose_message_failed_is_made_a_customer_by_its_next(mailbox, monkeypatch):
+    """The customer the failed message created was rolled back with it."""
+    monkeypatch.setattr(ingest, "GROUP_SECONDS", 60)
+    calls = []
+
+    def fail_first(**kwargs):
+        calls.append(kwargs["requester"].pk)
+        if len(calls) == 1:
+            raise RuntimeError("the disk is full")
+        return ticket_create(**kwargs)
+
+    monkeypatch.setattr(ingest, "ticket_create", fail_first)
+    ids = _store(mailbox, [_request("new@example.net", n) for n in range(2)])
+
+    results = raw_messages_process(ids)
+
+    assert [r.action for r in results] == [IngestAction.FAILED, IngestAction.NEW]
+    customer = CustomerIdentity.objects.get(value="new@example.net").customer
+    assert Ticket.objects.get().requester == customer
+
+
+@pytest.mark.django_db
+def test_a_sender_who_became_a_customer_after_the_read_ahead_is_not_doubled(mailbox):
+    """Another worker may take the address between the read ahead and the message."""
+    (raw_id,) = _store(mailbox, [_request("raced@example.net", 1)])
+    lookups = GroupLookups()
+    lookups.read_ahead([RawMessage.objects.get(pk=raw_id)])
+    elsewhere = customer_find_or_create_by_email(email="raced@example.net")
+
+    found = lookups.customer("raced@example.net", full_name="Raced", language="")
+
+    assert found == elsewhere
+    assert CustomerIdentity.objects.filter(value="raced@example.net").count() == 1
 
 
 # --- the hourly limit on automatic answers, across a group -----------------------------------
