@@ -17,7 +17,11 @@ from concierge.mail.models import (
     RawSource,
 )
 from concierge.mail.services import ingest
-from concierge.mail.services.ingest import raw_message_store, raw_messages_process
+from concierge.mail.services.ingest import (
+    IngestResult,
+    raw_message_store,
+    raw_messages_process,
+)
 from concierge.mail.services.lookups import GroupLookups, sender_address
 from concierge.mail.tests.messages import build
 from concierge.people.models import Customer, CustomerIdentity, Organization
@@ -32,6 +36,12 @@ def _store(mailbox: Mailbox, raws: list[bytes]) -> list[int]:
 
 def _request(sender: str, n: int) -> bytes:
     return build(from_=f"Customer <{sender}>", subject=f"Order {n} arrived damaged")
+
+
+def _process_counting_queries(ids: list[int]) -> tuple[list[IngestResult], list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        results = raw_messages_process(ids)
+    return results, [query["sql"] for query in captured.captured_queries]
 
 
 def _identity_reads(queries: list[str]) -> list[str]:
@@ -103,9 +113,7 @@ def test_a_group_looks_up_its_known_senders_with_one_query(mailbox, monkeypatch)
     known = [customer_find_or_create_by_email(email=s) for s in senders]
     ids = _store(mailbox, [_request(s, n) for n, s in enumerate(senders)])
 
-    with CaptureQueriesContext(connection) as captured:
-        results = raw_messages_process(ids)
-    queries = [query["sql"] for query in captured.captured_queries]
+    results, queries = _process_counting_queries(ids)
 
     assert [r.action for r in results] == [IngestAction.NEW] * 6
     assert len(_identity_reads(queries)) == 1
@@ -153,9 +161,7 @@ def test_new_senders_become_customers_without_a_look_up_each(mailbox, monkeypatc
     senders = [f"new{n}@{'acme.example' if n % 2 else 'example.net'}" for n in range(6)]
     ids = _store(mailbox, [_request(s, n) for n, s in enumerate(senders)])
 
-    with CaptureQueriesContext(connection) as captured:
-        results = raw_messages_process(ids)
-    queries = [query["sql"] for query in captured.captured_queries]
+    results, queries = _process_counting_queries(ids)
 
     assert [r.action for r in results] == [IngestAction.NEW] * 6
     # The read ahead asks for the senders and for their domains' organizations, once.
@@ -255,9 +261,7 @@ def test_a_group_reads_a_few_senders_ahead_at_a_time(mailbox, monkeypatch):
         customer_find_or_create_by_email(email=sender)
     ids = _store(mailbox, [_request(s, n) for n, s in enumerate([*senders, senders[0]])])
 
-    with CaptureQueriesContext(connection) as captured:
-        results = raw_messages_process(ids)
-    queries = [query["sql"] for query in captured.captured_queries]
+    results, queries = _process_counting_queries(ids)
 
     assert [r.action for r in results] == [IngestAction.NEW] * 6
     # Three reads of two senders each; the sixth message's sender was read already.
