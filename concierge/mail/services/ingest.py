@@ -260,10 +260,6 @@ def _ignore_reason(raw: RawMessage, parsed: ParsedMessage, sender: str, ours: se
     return ""
 
 
-def _customer_find_or_create(address: str, *, full_name: str, language: str) -> Customer:
-    return customer_find_or_create_by_email(email=address, full_name=full_name, language=language)
-
-
 def _deliver(
     raw: RawMessage,
     parsed: ParsedMessage,
@@ -276,8 +272,11 @@ def _deliver(
     sender = addresses.normalize(parsed.from_.address or raw.envelope_from)
     if not sender or "@" not in sender:
         raise MailRejectedError("the message has no sender address")
-    find = lookups.customer if lookups is not None else _customer_find_or_create
-    customer = find(sender, full_name=parsed.from_.name, language=guess_language(parsed))
+    name, language = parsed.from_.name, guess_language(parsed)
+    if lookups is not None:
+        customer = lookups.customer(sender, full_name=name, language=language)
+    else:
+        customer = customer_find_or_create_by_email(email=sender, full_name=name, language=language)
     files, refused = _incoming_files(parsed)
     body = _body_text(parsed, refused)
     found = threading.ticket_for_message(parsed, envelope_to=raw.envelope_to, sender=sender)

@@ -58,11 +58,8 @@ def _numbered(sql: str) -> str:
 
 
 def fetch(sql: str, values: list[object]) -> list[tuple]:
-    """The rows of `sql` with `values`, through a prepared statement when enabled."""
-    if not enabled():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, values)
-            return cursor.fetchall()
+    """The rows of `sql` with `values`, through a statement prepared on this connection
+    (callers check `enabled()` first)."""
     name = "concierge_search_" + hashlib.blake2b(sql.encode(), digest_size=10).hexdigest()
     try:
         return _execute(name, sql, values)

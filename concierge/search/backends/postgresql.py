@@ -349,7 +349,8 @@ class PostgreSQLBackend:
                 sql, values = _head_then_newest(corpus, query, conditions, values, limit, narrowing)
         else:
             ranked = _ranked(corpus, document, conditions)
-            fetch = pg_prepared.fetch if corpus.generic_plans else _fetch
+            prepared = corpus.generic_plans and pg_prepared.enabled()
+            fetch = pg_prepared.fetch if prepared else _fetch
             if restricted is None:
                 return _scored(fetch(f"{ranked} LIMIT %s", [query, *values, limit]))
             # Visibility is checked on the best candidates first; only when too few of
@@ -369,7 +370,7 @@ class PostgreSQLBackend:
                 "AS shown ON TRUE"
             )
             rows = fetch(candidates, [query, *values, *restricted[1], limit])
-            found = [(row[0], float(row[1])) for row in rows if row[0] is not None]
+            found = _scored([row for row in rows if row[0] is not None])
             if len(found) >= limit or rows[0][2] < VISIBILITY_CANDIDATES:
                 return found
             everywhere = _ranked(
