@@ -5,11 +5,14 @@ message into a new ticket or a message on an existing one; `raw_messages_process
 does many, in groups sharing one transaction (a savepoint each). Processing holds the
 raw messages' row locks, so a worker that dies mid-way leaves them as they were
 (received) and the next run does each once; a message already processed is left
-alone. An error marks only that message failed, with the error.
+alone. An error marks only that message failed, with the error. A message is accepted
+(processed or ignored) by the same update that records its result: the unique index on
+accepted fingerprints lets one copy of a message through, whichever worker has it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import logging
@@ -64,6 +67,9 @@ GROUP_SECONDS = 0.25
 # A group locks its messages, and reads their senders ahead, this many at a time (in
 # the order of their ids, as every group does: no deadlock between two).
 READ_AHEAD = 16
+# ... and parses those of them up to this size ahead (their fingerprints are then looked
+# up together); a bigger message is parsed in its turn, so a group never holds many.
+PARSE_AHEAD_BYTES = 1024 * 1024
 HEADER_END = re.compile(rb"\r?\n\r?\n")
 LANGUAGE_HINTS = (
     ("ru", re.compile(r"[а-яё]", re.IGNORECASE)),
@@ -119,6 +125,20 @@ def raw_message_store(
 def read_raw(message: RawMessage) -> bytes:
     with message.file.open("rb") as handle:
         return handle.read()
+
+
+@dataclass
+class StoredMessage:
+    """A stored message parsed, with its fingerprint: what processing starts from."""
+
+    parsed: ParsedMessage
+    fingerprint: str
+
+
+def stored_message_read(raw: RawMessage) -> StoredMessage:
+    data = read_raw(raw)
+    parsed = parse_message(data)
+    return StoredMessage(parsed, fingerprint(data, parsed))
 
 
 # --- identifying -------------------------------------------------------------------------------
@@ -231,25 +251,13 @@ def _add_followers(ticket: Ticket, people: list[Customer]) -> None:
         ticket_set_followers(ticket=ticket, actor=None, followers=[*current, *new])
 
 
-def _accept(raw: RawMessage) -> RawMessage | None:
-    """Claim the message's fingerprint; returns the earlier copy when it is a duplicate.
-
-    The unique index on accepted fingerprints decides, in a savepoint: most mail is
-    no copy, and then the claim is the only query; a copy fails it and is looked up.
-    """
-    try:
-        with transaction.atomic():
-            raw.status = RawStatus.PROCESSED
-            raw.save(update_fields=["status", "fingerprint", "message_id"])
-    except IntegrityError:
-        # A copy was accepted before (or by another worker at the same moment).
-        raw.status = RawStatus.RECEIVED
-        return (
-            RawMessage.objects.filter(fingerprint=raw.fingerprint, status__in=ACCEPTED_STATUSES)
-            .exclude(pk=raw.pk)
-            .first()
-        )
-    return None
+def _accepted_copy(raw: RawMessage, lookups: GroupLookups | None) -> RawMessage | None:
+    """The accepted earlier copy of this message, if it is a duplicate."""
+    copies = RawMessage.objects.select_related("ticket").exclude(pk=raw.pk)
+    if lookups is not None and lookups.knows_copies_of(raw.fingerprint):
+        earlier_id = lookups.accepted_copies.get(raw.fingerprint)
+        return None if earlier_id is None else copies.filter(pk=earlier_id).first()
+    return copies.filter(fingerprint=raw.fingerprint, status__in=ACCEPTED_STATUSES).first()
 
 
 def _ignore_reason(raw: RawMessage, parsed: ParsedMessage, sender: str, ours: set[str]) -> str:
@@ -306,17 +314,23 @@ def _deliver(
         message = ticket.opening_message or ticket.messages.get()
         EmailTicket.objects.create(ticket=ticket, mailbox=raw.mailbox, follow_up_of=follow_up_of)
         appended = False
+    # Its Message-ID and the acknowledgement's are stored together, at the end.
+    message_ids: list[MailMessageId] = []
     if parsed.message_id:
-        MailMessageId.objects.create(
-            message_id=parsed.message_id,
-            ticket=ticket,
-            ticket_message=message,
-            direction=Direction.INBOUND,
+        message_ids.append(
+            MailMessageId(
+                message_id=parsed.message_id,
+                ticket=ticket,
+                ticket_message=message,
+                direction=Direction.INBOUND,
+            )
         )
     noise = parsed.suppress_auto_response
     if conf.cc_become_followers() and not noise:
         people = _cc_customers(parsed, sender, ours)
         if people:  # most mail is to us alone: no need to read the followers then
+            # What the change of followers sets off may write to the thread.
+            message_ids = _stored_message_ids(message_ids)
             _add_followers(ticket, people)
     mailbox = raw.mailbox or outbox.ticket_mailbox(ticket)
     wanted = acknowledge and mailbox is not None and mailbox.auto_acknowledge
@@ -329,26 +343,39 @@ def _deliver(
             ours=ours,
             opened_by=parsed.message_id,
             sent=lookups.acknowledgements_sent(sender) if lookups else None,
+            message_ids=message_ids,
         )
         if queued is not None and lookups is not None:
             lookups.acknowledged(sender)
+    _stored_message_ids(message_ids)
     return action_for(parsed, appended=appended), ticket, message
 
 
+def _stored_message_ids(message_ids: list[MailMessageId]) -> list[MailMessageId]:
+    """Store these Message-IDs with one query; returns the list to collect more in."""
+    if message_ids:
+        MailMessageId.objects.bulk_create(message_ids)
+    return []
+
+
 def _process_locked(
-    raw: RawMessage, *, acknowledge: bool, lookups: GroupLookups | None = None
+    raw: RawMessage,
+    *,
+    acknowledge: bool,
+    lookups: GroupLookups | None = None,
+    stored: StoredMessage | None = None,
 ) -> IngestResult:
-    data = read_raw(raw)
-    parsed = parse_message(data)
+    stored = stored or stored_message_read(raw)
+    parsed = stored.parsed
     raw.message_id = parsed.message_id[:998]
-    raw.fingerprint = fingerprint(data, parsed)
+    raw.fingerprint = stored.fingerprint
     raw.sender = parsed.from_.address[:998]
     raw.subject = parsed.subject[:998]
     raw.attempts += 1
     now = timezone.now()
     common = ["message_id", "fingerprint", "sender", "subject", "attempts", "processed_at"]
     raw.processed_at = now
-    earlier = _accept(raw)
+    earlier = _accepted_copy(raw, lookups)
     if earlier is not None:
         raw.status, raw.action, raw.duplicate_of = (
             RawStatus.DUPLICATE,
@@ -383,9 +410,37 @@ def _process_locked(
         action, ticket, message = _deliver(
             raw, parsed, acknowledge=acknowledge, ours=ours, lookups=lookups
         )
-    raw.action, raw.ticket, raw.ticket_message, raw.error = action, ticket, message, ""
+    raw.status, raw.action, raw.error = RawStatus.PROCESSED, action, ""
+    raw.ticket, raw.ticket_message = ticket, message
+    # Accepting it: the unique index on accepted fingerprints may refuse (_process_saved).
     raw.save(update_fields=[*common, "status", "action", "ticket", "ticket_message", "error"])
     return IngestResult(raw.pk, action, ticket.number, parsed=parsed)
+
+
+def _process_saved(
+    raw: RawMessage,
+    *,
+    acknowledge: bool,
+    lookups: GroupLookups | None = None,
+    stored: StoredMessage | None = None,
+) -> IngestResult:
+    """`_process_locked` in a savepoint of its own.
+
+    Should another worker accept a copy of the message after it was looked for, the
+    unique index refuses this one when it is accepted: all it did is rolled back, and it
+    is done again, as the duplicate it now is.
+    """
+    try:
+        with transaction.atomic():
+            return _process_locked(raw, acknowledge=acknowledge, lookups=lookups, stored=stored)
+    except IntegrityError:
+        raw.refresh_from_db()
+        if raw.status != RawStatus.RECEIVED:
+            raise
+        # Without the group's answers: the copy is looked for again. Another constraint
+        # fails again, and the message is marked failed with it.
+        with transaction.atomic():
+            return _process_locked(raw, acknowledge=acknowledge, stored=stored)
 
 
 def raw_message_process(raw_message_id: int, *, acknowledge: bool = True) -> IngestResult:
@@ -440,12 +495,25 @@ def _process(raw_message_id: int, *, acknowledge: bool) -> IngestResult:
                 return IngestResult(None, IngestAction.FAILED, error="no such message")
             if raw.status != RawStatus.RECEIVED:
                 return _already_done(raw)
-            return _process_locked(raw, acknowledge=acknowledge)
+            return _process_saved(raw, acknowledge=acknowledge)
     except Exception as error:
         return _failed(raw_message_id, error)
 
 
-def _process_group(ids: list[int], *, acknowledge: bool) -> list[IngestResult]:
+def _read_ahead(raws: list[RawMessage], parsed: dict[int, StoredMessage]) -> None:
+    """Parse the messages not parsed yet, those small enough to hold a few of at once.
+
+    A message whose file cannot be read is left to its turn, to fail there on its own.
+    """
+    for raw in raws:
+        if raw.pk not in parsed and raw.size <= PARSE_AHEAD_BYTES:
+            with contextlib.suppress(Exception):  # reported when the message's turn comes
+                parsed[raw.pk] = stored_message_read(raw)
+
+
+def _process_group(
+    ids: list[int], *, acknowledge: bool, parsed: dict[int, StoredMessage] | None = None
+) -> list[IngestResult]:
     """Process the first messages of `ids` in one transaction, each in a savepoint of
     its own; returns the results of those it took (at least one).
 
@@ -453,10 +521,13 @@ def _process_group(ids: list[int], *, acknowledge: bool) -> list[IngestResult]:
     crash rolls back the whole group, whose messages stay received for the next run.
     One commit for many messages is what makes a batch fast: a commit writes every
     page the transaction touched (SQLite's WAL) or waits for the disk (PostgreSQL).
+    `parsed`: messages parsed ahead, by id; those the group does not reach stay in it
+    for the next group.
     """
     started = time.monotonic()
     results: list[IngestResult] = []
     taken = ids[:GROUP_MESSAGES]
+    parsed = {} if parsed is None else parsed
     with transaction.atomic():
         rows: dict[int, RawMessage] = {}
         lookups = GroupLookups()
@@ -466,7 +537,10 @@ def _process_group(ids: list[int], *, acknowledge: bool) -> list[IngestResult]:
                 # last message, and the rows it did not reach would be read for nothing.
                 ahead = _locked(taken[index : index + READ_AHEAD])
                 rows.update(ahead)
-                lookups.read_ahead(r for r in ahead.values() if r.status == RawStatus.RECEIVED)
+                waiting = [r for r in ahead.values() if r.status == RawStatus.RECEIVED]
+                _read_ahead(waiting, parsed)
+                prints = [parsed[r.pk].fingerprint for r in waiting if r.pk in parsed]
+                lookups.read_ahead(waiting, fingerprints=prints)
             raw = rows.get(raw_id)
             if raw is None:
                 results.append(IngestResult(None, IngestAction.FAILED, error="no such message"))
@@ -474,10 +548,16 @@ def _process_group(ids: list[int], *, acknowledge: bool) -> list[IngestResult]:
                 results.append(_already_done(raw))
             else:
                 try:
-                    with transaction.atomic():
-                        results.append(
-                            _process_locked(raw, acknowledge=acknowledge, lookups=lookups)
+                    results.append(
+                        _process_saved(
+                            raw,
+                            acknowledge=acknowledge,
+                            lookups=lookups,
+                            stored=parsed.pop(raw_id, None),
                         )
+                    )
+                    if raw.status in ACCEPTED_STATUSES:
+                        lookups.accepted(raw.fingerprint, raw.pk)
                 except OperationalError:
                     # A deadlock or a lost connection says nothing about the message:
                     # the group is done again one message at a time.
@@ -514,10 +594,11 @@ def raw_messages_process(ids: Iterable[int], *, acknowledge: bool = True) -> lis
     """
     pending = list(ids)
     results: list[IngestResult] = []
+    parsed: dict[int, StoredMessage] = {}  # read ahead by a group, for the next one
     with ingest_batch() as running:
         while pending:
             try:
-                done = _process_group(pending, acknowledge=acknowledge)
+                done = _process_group(pending, acknowledge=acknowledge, parsed=parsed)
             except Exception:
                 group = pending[:GROUP_MESSAGES]
                 logger.exception("a group of %s messages failed; one by one", len(group))

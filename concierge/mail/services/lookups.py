@@ -9,7 +9,8 @@ becomes a customer without being looked up again, in the organization that owns 
 domain (read ahead too). Only customers committed before are read ahead: one the group
 itself creates is looked up by its next message the ordinary way. The acknowledgements
 the group queues are counted as it goes, so the hourly limit holds within a group as it
-does between them.
+does between them. The group also asks once which of its messages' fingerprints an
+accepted copy has already (a duplicate), and notes each message it accepts itself.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from concierge.mail import addresses
-from concierge.mail.models import RawMessage
+from concierge.mail.models import ACCEPTED_STATUSES, RawMessage
 from concierge.mail.services import outbox
 from concierge.people.models import Customer
 from concierge.people.services import (
@@ -76,9 +77,21 @@ class GroupLookups:
     # Senders the group made customers of: their next messages look them up (the
     # customer may have been rolled back with a failed message).
     created: set[str] = field(default_factory=set)
+    # The fingerprints asked for, and the accepted message of each that has one.
+    fingerprints: set[str] = field(default_factory=set)
+    accepted_copies: dict[str, int] = field(default_factory=dict)
 
-    def read_ahead(self, raws: Iterable[RawMessage]) -> None:
-        """Read the answers for these messages' senders, those not read before."""
+    def read_ahead(self, raws: Iterable[RawMessage], fingerprints: Iterable[str] = ()) -> None:
+        """Read the answers for these messages' senders, and for these fingerprints,
+        those not read before."""
+        wanted = set(fingerprints) - self.fingerprints
+        if wanted:
+            self.fingerprints |= wanted
+            self.accepted_copies.update(
+                RawMessage.objects.filter(fingerprint__in=wanted, status__in=ACCEPTED_STATUSES)
+                .values_list("fingerprint", "pk")
+                .order_by()
+            )
         senders = {raw.sender for raw in raws if raw.sender} - self.asked
         if not senders:
             return
@@ -108,6 +121,15 @@ class GroupLookups:
             language=language,
             organization_id=self.organizations.get(address.rpartition("@")[2]),
         )
+
+    def knows_copies_of(self, fingerprint: str) -> bool:
+        return fingerprint in self.fingerprints
+
+    def accepted(self, fingerprint: str, raw_message_id: int) -> None:
+        """A message of this group with this fingerprint was accepted: its copies later
+        in the group are duplicates of it."""
+        if fingerprint:
+            self.accepted_copies.setdefault(fingerprint, raw_message_id)
 
     def acknowledgements_sent(self, address: str) -> int | None:
         """Acknowledgements to `address` within the hour, the group's own included."""

@@ -123,6 +123,7 @@ def _queue(
     headers: dict[str, str],
     thread: bool = True,
     thread_ids: tuple[str, list[str]] | None = None,
+    message_ids: list[MailMessageId] | None = None,
 ) -> OutboundEmail:
     """Store one rendered e-mail; it is sent when the transaction commits.
 
@@ -130,7 +131,8 @@ def _queue(
     Message-ID is indexed, so an answer to it lands on the ticket. E-mails about the
     ticket to agents and other people stay out of the thread, so their answers are
     never taken for the customer's. `thread_ids` is (In-Reply-To, References) when the
-    caller knows them already.
+    caller knows them already. `message_ids`: the caller stores the Message-ID's row
+    (with others of its own, in one query) from this list.
     """
     if not thread:
         in_reply_to, references = "", []
@@ -165,12 +167,16 @@ def _queue(
         next_attempt_at=now,
     )
     if thread:
-        MailMessageId.objects.create(
+        row = MailMessageId(
             message_id=outbound.message_id,
             ticket=ticket,
             ticket_message=ticket_message,
             direction=Direction.OUTBOUND,
         )
+        if message_ids is None:
+            row.save()
+        else:
+            message_ids.append(row)
     transaction.on_commit(lambda pk=outbound.pk: _enqueue_send(pk))
     return outbound
 
@@ -291,12 +297,14 @@ def acknowledgement_queue(
     ours: set[str] | None = None,
     opened_by: str | None = None,
     sent: int | None = None,
+    message_ids: list[MailMessageId] | None = None,
 ) -> OutboundEmail | None:
     """Tell the customer we have their request and its number, in their language.
 
     `opened_by`: the Message-ID of the e-mail that opened the ticket, its only message
     so far ("" when it had none); the thread is then known without reading it back.
     `sent`: the acknowledgements the address got within the hour, when known already.
+    `message_ids`: as for `_queue`.
     """
     if not address or is_our_address(address, ours) or not acknowledgement_allowed(address, sent):
         return None
@@ -321,6 +329,7 @@ def acknowledgement_queue(
         # RFC 3834: an automatic answer says so, and asks others not to answer it.
         headers={"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"},
         thread_ids=None if opened_by is None else (opened_by, [opened_by] if opened_by else []),
+        message_ids=message_ids,
     )
 
 
