@@ -267,3 +267,125 @@ def test_a_group_reads_a_few_senders_ahead_at_a_time(mailbox, monkeypatch):
     # Three reads of two senders each; the sixth message's sender was read already.
     assert len(_identity_reads(queries)) == 3
     assert Customer.objects.count() == 5
+
+
+# --- copies, looked for once per group ----------------------------------------------------------
+
+
+def _copy_reads(queries: list[str]) -> list[str]:
+    return [sql for sql in queries if '"mail_rawmessage"."fingerprint" IN (' in sql]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_group_looks_for_copies_of_its_messages_with_one_query(mailbox, monkeypatch):
+    monkeypatch.setattr(ingest, "GROUP_SECONDS", 60)
+    first = _request("mia@example.net", 1)
+    (earlier,) = _store(mailbox, [first])
+    raw_messages_process([earlier])
+    ids = _store(mailbox, [_request("mia@example.net", n) for n in range(2, 6)] + [first] * 2)
+
+    results, queries = _process_counting_queries(ids)
+
+    assert [r.action for r in results] == [IngestAction.NEW] * 4 + [IngestAction.DUPLICATE] * 2
+    assert len(_copy_reads(queries)) == 1
+    # No message looks for its own copies, nor claims its fingerprint before its end.
+    assert not [sql for sql in queries if '"mail_rawmessage"."fingerprint" =' in sql]
+    updates = [sql for sql in queries if sql.startswith('UPDATE "mail_rawmessage"')]
+    assert len(updates) == 6
+    copies = RawMessage.objects.filter(pk__in=ids[4:])
+    assert {(c.status, c.duplicate_of_id) for c in copies} == {("duplicate", earlier)}
+    assert Ticket.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_within_the_group_is_a_duplicate_of_the_group_s_own_message(mailbox):
+    raw = _request("mia@example.net", 1)
+    first, second = _store(mailbox, [raw, raw])
+
+    results = raw_messages_process([first, second])
+
+    assert [r.action for r in results] == [IngestAction.NEW, IngestAction.DUPLICATE]
+    assert RawMessage.objects.get(pk=second).duplicate_of_id == first
+    assert results[1].ticket_number == results[0].ticket_number
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_accepted_elsewhere_after_the_group_looked_is_still_a_duplicate(
+    mailbox, monkeypatch
+):
+    """Another worker may accept a copy between the group's look and the message's
+    end: the unique index refuses the second, which is rolled back and done again."""
+    raw = _request("mia@example.net", 1)
+    (earlier,) = _store(mailbox, [raw])
+    raw_messages_process([earlier])
+    read_ahead = GroupLookups.read_ahead
+
+    def blind_to_copies(self, raws, fingerprints=()):
+        read_ahead(self, raws, fingerprints)
+        self.accepted_copies.clear()  # as if the copy was accepted just after the look
+
+    monkeypatch.setattr(GroupLookups, "read_ahead", blind_to_copies)
+    (copy,) = _store(mailbox, [raw])
+
+    (result,) = raw_messages_process([copy])
+
+    assert result.action == IngestAction.DUPLICATE
+    stored = RawMessage.objects.get(pk=copy)
+    assert (stored.status, stored.duplicate_of_id, stored.attempts) == ("duplicate", earlier, 1)
+    assert Ticket.objects.count() == 1
+    assert OutboundEmail.objects.count() == 1  # the rolled-back attempt queued nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_message_is_parsed_once_however_the_groups_fall(mailbox, monkeypatch):
+    """A group parses a few messages ahead and may end before it reaches them: the next
+    group takes them as they were parsed."""
+    monkeypatch.setattr(ingest, "GROUP_SECONDS", 0)  # every group ends after one message
+    parse = ingest.parse_message
+    parsed: list[bytes] = []
+
+    def counting_parse(raw: bytes, **kwargs):
+        parsed.append(raw)
+        return parse(raw, **kwargs)
+
+    monkeypatch.setattr(ingest, "parse_message", counting_parse)
+    ids = _store(mailbox, [_request("mia@example.net", n) for n in range(4)])
+
+    results = raw_messages_process(ids)
+
+    assert [r.action for r in results] == [IngestAction.NEW] * 4
+    assert len(parsed) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_big_message_is_parsed_in_its_turn_and_its_copy_still_found(mailbox, monkeypatch):
+    monkeypatch.setattr(ingest, "PARSE_AHEAD_BYTES", 100)  # every message is "big"
+    raw = _request("mia@example.net", 1)
+    ids = _store(mailbox, [raw, _request("mia@example.net", 2), raw])
+
+    results, queries = _process_counting_queries(ids)
+
+    assert [r.action for r in results] == [
+        IngestAction.NEW,
+        IngestAction.NEW,
+        IngestAction.DUPLICATE,
+    ]
+    assert not _copy_reads(queries)  # each looked for its own copies instead
+    assert RawMessage.objects.get(pk=ids[2]).duplicate_of_id == ids[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_whose_file_is_gone_fails_alone(mailbox):
+    ids = _store(mailbox, [_request("mia@example.net", n) for n in range(3)])
+    lost = RawMessage.objects.get(pk=ids[1])
+    lost.file.storage.delete(lost.file.name)
+
+    results = raw_messages_process(ids)
+
+    assert [r.action for r in results] == [
+        IngestAction.NEW,
+        IngestAction.FAILED,
+        IngestAction.NEW,
+    ]
+    assert "FileNotFoundError" in RawMessage.objects.get(pk=ids[1]).error
+    assert Ticket.objects.count() == 2
