@@ -174,8 +174,14 @@ def raw_message_path(instance: RawMessage, filename: str) -> str:
 class RawMessage(models.Model):
     """One message as it arrived, stored before anything reads it."""
 
+    # Indexed with its status (raw_mailbox_status), which serves lookups by mailbox too.
     mailbox = models.ForeignKey(
-        Mailbox, on_delete=models.SET_NULL, null=True, blank=True, related_name="raw_messages"
+        Mailbox,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="raw_messages",
+        db_index=False,
     )
     source = models.CharField(_("source"), max_length=10, choices=RawSource.choices)
     file = models.FileField(_("raw message"), upload_to=raw_message_path, max_length=300)
@@ -192,10 +198,11 @@ class RawMessage(models.Model):
     envelope_from = models.CharField(max_length=998, blank=True)
     envelope_to = models.JSONField(default=list, blank=True)
     origin = models.CharField(max_length=300, blank=True)
-    message_id = models.CharField(max_length=998, blank=True, db_index=True)
+    message_id = models.CharField(max_length=998, blank=True)
     # sha256 over the identifying headers and the normalized body: recognises the same
     # message fetched twice or delivered to two mailboxes, with or without a Message-ID.
-    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    # Only accepted copies are looked for, by the unique index below.
+    fingerprint = models.CharField(max_length=64, blank=True)
     sender = models.CharField(_("from"), max_length=998, blank=True)
     subject = models.CharField(_("subject"), max_length=998, blank=True)
     duplicate_of = models.ForeignKey(
@@ -214,6 +221,9 @@ class RawMessage(models.Model):
         indexes = [
             models.Index(fields=["status", "-received_at"], name="raw_status_received"),
             models.Index(fields=["mailbox", "status"], name="raw_mailbox_status"),
+            # Every index is written with each message (twice: stored, then accepted);
+            # looked up by equality only, these need no pattern index beside them.
+            models.Index(fields=["message_id"], name="raw_message_id"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -235,7 +245,7 @@ class Direction(models.TextChoices):
 class MailMessageId(models.Model):
     """Every Message-ID we stored or sent, and its ticket: what replies thread by."""
 
-    message_id = models.CharField(max_length=998, db_index=True)
+    message_id = models.CharField(max_length=998)
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
     ticket_message = models.ForeignKey(
         Message, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -246,6 +256,8 @@ class MailMessageId(models.Model):
     class Meta:
         verbose_name = _("message id")
         verbose_name_plural = _("message ids")
+        # Looked up by equality only: no pattern index beside it (db_index would add one).
+        indexes = [models.Index(fields=["message_id"], name="mail_message_id")]
 
     def __str__(self) -> str:
         return f"<{self.message_id}> #{self.ticket_id}"
