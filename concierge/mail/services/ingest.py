@@ -27,6 +27,7 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -253,11 +254,14 @@ def _add_followers(ticket: Ticket, people: list[Customer]) -> None:
 
 def _accepted_copy(raw: RawMessage, lookups: GroupLookups | None) -> RawMessage | None:
     """The accepted earlier copy of this message, if it is a duplicate."""
-    copies = RawMessage.objects.select_related("ticket").exclude(pk=raw.pk)
     if lookups is not None and lookups.knows_copies_of(raw.fingerprint):
         earlier_id = lookups.accepted_copies.get(raw.fingerprint)
-        return None if earlier_id is None else copies.filter(pk=earlier_id).first()
-    return copies.filter(fingerprint=raw.fingerprint, status__in=ACCEPTED_STATUSES).first()
+        if earlier_id is None:
+            return None  # most mail: no query, not even one built
+        wanted = Q(pk=earlier_id)
+    else:
+        wanted = Q(fingerprint=raw.fingerprint, status__in=ACCEPTED_STATUSES)
+    return RawMessage.objects.select_related("ticket").filter(wanted).exclude(pk=raw.pk).first()
 
 
 def _ignore_reason(raw: RawMessage, parsed: ParsedMessage, sender: str, ours: set[str]) -> str:

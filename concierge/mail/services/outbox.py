@@ -13,7 +13,8 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, make_msgid, parseaddr
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -63,9 +64,10 @@ def is_our_address(address: str, ours: set[str] | None = None) -> bool:
     return base in ours or addresses.normalize(address) in ours or base == default_from
 
 
+@lru_cache(maxsize=8)
 def _address_of(value: str) -> str:
-    from email.utils import parseaddr
-
+    """The address in a "Name <address>" setting (parsed once: every incoming message
+    asks for DEFAULT_FROM_EMAIL's)."""
     return parseaddr(value)[1]
 
 

@@ -60,17 +60,17 @@ def referenced_ids(parsed: ParsedMessage) -> list[str]:
 def ticket_by_message_ids(ids: list[str]) -> Ticket | None:
     if not ids:
         return None
-    rows = {
-        row.message_id: row
-        for row in MailMessageId.objects.filter(message_id__in=ids)
-        .select_related("ticket")
-        .order_by("direction", "-pk")  # our own sent ids first: they cannot be forged by reuse
-    }
-    for message_id in ids:
-        row = rows.get(message_id)
-        if row is not None:
-            return row.ticket
-    return None
+    # The last row of an id wins: our own sent ids ("out") come after received ones, as
+    # they cannot be forged by reuse, and of each direction the oldest comes last.
+    tickets = dict(
+        MailMessageId.objects.filter(message_id__in=ids)
+        .order_by("direction", "-pk")
+        .values_list("message_id", "ticket_id")
+    )
+    # The ticket alone, not joined to the ids: most ids name no ticket, and building
+    # rows for the join costs more than the one read of the ticket found.
+    found = next((tickets[i] for i in ids if i in tickets), None)
+    return None if found is None else Ticket.objects.filter(pk=found).first()
 
 
 def _takes_part(ticket: Ticket, sender: str) -> bool:

@@ -454,3 +454,31 @@ def test_a_failed_message_can_be_processed_again(mailbox):
 
     assert result.action == IngestAction.NEW
     assert Ticket.objects.get().requester.primary_email == "sender@example.org"
+
+
+@pytest.mark.django_db
+def test_an_id_we_sent_wins_over_a_received_message_that_reused_it(ticket, other_customer):
+    """A customer's mailer may reuse a Message-ID; the ticket we sent it from is the
+    one an answer to it belongs to, and of received copies the oldest."""
+    from concierge.mail.models import Direction, MailMessageId
+    from concierge.mail.services.threading import ticket_by_message_ids
+    from concierge.tickets.services import ticket_create
+
+    def other_ticket() -> Ticket:
+        return ticket_create(
+            requester=other_customer, subject="Other", body_text="x", channel=Channel.EMAIL
+        )
+
+    first_received, later_received = other_ticket(), other_ticket()
+    for owner, direction in [
+        (first_received, Direction.INBOUND),
+        (ticket, Direction.OUTBOUND),
+        (later_received, Direction.INBOUND),
+    ]:
+        MailMessageId.objects.create(message_id="reused@x", ticket=owner, direction=direction)
+    for owner in (first_received, later_received):
+        MailMessageId.objects.create(message_id="copied@x", ticket=owner, direction="in")
+
+    assert ticket_by_message_ids(["unknown@x", "reused@x"]) == ticket
+    assert ticket_by_message_ids(["copied@x", "reused@x"]) == first_received
+    assert ticket_by_message_ids(["unknown@x"]) is None
