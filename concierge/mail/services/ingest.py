@@ -45,6 +45,7 @@ from concierge.mail.models import (
     RawStatus,
 )
 from concierge.mail.services import agent_replies, outbox, threading
+from concierge.mail.services.deferred import DeferredRows
 from concierge.mail.services.lookups import GroupLookups, sender_address
 from concierge.people.models import STAFF_ROLES, Customer, User
 from concierge.people.services import customer_find_or_create_by_email
@@ -279,8 +280,13 @@ def _deliver(
     acknowledge: bool,
     ours: set[str],
     lookups: GroupLookups | None,
+    deferred: DeferredRows | None = None,
 ) -> tuple[str, Ticket, Message]:
-    """Create the ticket or add to one; returns (action, ticket, message)."""
+    """Create the ticket or add to one; returns (action, ticket, message).
+
+    `deferred`: the group's rows stored at its end, which this message's join.
+    """
+    rows = DeferredRows()
     sender = addresses.normalize(parsed.from_.address or raw.envelope_from)
     if not sender or "@" not in sender:
         raise MailRejectedError("the message has no sender address")
@@ -316,12 +322,12 @@ def _deliver(
             language=customer.language or guess_language(parsed),
         )
         message = ticket.opening_message or ticket.messages.get()
-        EmailTicket.objects.create(ticket=ticket, mailbox=raw.mailbox, follow_up_of=follow_up_of)
+        rows.email_tickets.append(
+            EmailTicket(ticket=ticket, mailbox=raw.mailbox, follow_up_of=follow_up_of)
+        )
         appended = False
-    # Its Message-ID and the acknowledgement's are stored together, at the end.
-    message_ids: list[MailMessageId] = []
     if parsed.message_id:
-        message_ids.append(
+        rows.message_ids.append(
             MailMessageId(
                 message_id=parsed.message_id,
                 ticket=ticket,
@@ -334,7 +340,7 @@ def _deliver(
         people = _cc_customers(parsed, sender, ours)
         if people:  # most mail is to us alone: no need to read the followers then
             # What the change of followers sets off may write to the thread.
-            message_ids = _stored_message_ids(message_ids)
+            rows.store()
             _add_followers(ticket, people)
     mailbox = raw.mailbox or outbox.ticket_mailbox(ticket)
     wanted = acknowledge and mailbox is not None and mailbox.auto_acknowledge
@@ -347,19 +353,15 @@ def _deliver(
             ours=ours,
             opened_by=parsed.message_id,
             sent=lookups.acknowledgements_sent(sender) if lookups else None,
-            message_ids=message_ids,
+            message_ids=rows.message_ids,
         )
         if queued is not None and lookups is not None:
             lookups.acknowledged(sender)
-    _stored_message_ids(message_ids)
+    if deferred is None:
+        rows.store()
+    else:
+        deferred.extend(rows)
     return action_for(parsed, appended=appended), ticket, message
-
-
-def _stored_message_ids(message_ids: list[MailMessageId]) -> list[MailMessageId]:
-    """Store these Message-IDs with one query; returns the list to collect more in."""
-    if message_ids:
-        MailMessageId.objects.bulk_create(message_ids)
-    return []
 
 
 def _process_locked(
@@ -368,6 +370,7 @@ def _process_locked(
     acknowledge: bool,
     lookups: GroupLookups | None = None,
     stored: StoredMessage | None = None,
+    deferred: DeferredRows | None = None,
 ) -> IngestResult:
     stored = stored or stored_message_read(raw)
     parsed = stored.parsed
@@ -412,7 +415,7 @@ def _process_locked(
         )
     else:
         action, ticket, message = _deliver(
-            raw, parsed, acknowledge=acknowledge, ours=ours, lookups=lookups
+            raw, parsed, acknowledge=acknowledge, ours=ours, lookups=lookups, deferred=deferred
         )
     raw.status, raw.action, raw.error = RawStatus.PROCESSED, action, ""
     raw.ticket, raw.ticket_message = ticket, message
@@ -427,17 +430,26 @@ def _process_saved(
     acknowledge: bool,
     lookups: GroupLookups | None = None,
     stored: StoredMessage | None = None,
+    deferred: DeferredRows | None = None,
 ) -> IngestResult:
-    """`_process_locked` in a savepoint of its own.
+    """`_process_locked` in a savepoint of its own; a message that fails leaves no rows
+    in `deferred` either.
 
     Should another worker accept a copy of the message after it was looked for, the
     unique index refuses this one when it is accepted: all it did is rolled back, and it
     is done again, as the duplicate it now is.
     """
+    mark = deferred.mark() if deferred is not None else (0, 0)
     try:
         with transaction.atomic():
-            return _process_locked(raw, acknowledge=acknowledge, lookups=lookups, stored=stored)
-    except IntegrityError:
+            return _process_locked(
+                raw, acknowledge=acknowledge, lookups=lookups, stored=stored, deferred=deferred
+            )
+    except Exception as error:
+        if deferred is not None:
+            deferred.rollback_to(mark)
+        if not isinstance(error, IntegrityError):
+            raise
         raw.refresh_from_db()
         if raw.status != RawStatus.RECEIVED:
             raise
@@ -535,6 +547,7 @@ def _process_group(
     with transaction.atomic():
         rows: dict[int, RawMessage] = {}
         lookups = GroupLookups()
+        deferred = DeferredRows()
         for index, raw_id in enumerate(taken):
             if index % READ_AHEAD == 0:
                 # A few at a time: a group often ends (GROUP_SECONDS) well before its
@@ -551,13 +564,19 @@ def _process_group(
             elif raw.status != RawStatus.RECEIVED:
                 results.append(_already_done(raw))
             else:
+                stored = parsed.pop(raw_id, None)
+                if deferred and (
+                    stored is None or threading.has_thread_keys(stored.parsed, raw.envelope_to)
+                ):
+                    deferred.store()  # it may answer a ticket this group opened
                 try:
                     results.append(
                         _process_saved(
                             raw,
                             acknowledge=acknowledge,
                             lookups=lookups,
-                            stored=parsed.pop(raw_id, None),
+                            stored=stored,
+                            deferred=deferred,
                         )
                     )
                     if raw.status in ACCEPTED_STATUSES:
@@ -572,6 +591,7 @@ def _process_group(
             # short for the web requests that wait.
             if time.monotonic() - started >= GROUP_SECONDS:
                 break
+        deferred.store()
     return results
 
 

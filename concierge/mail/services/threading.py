@@ -101,7 +101,19 @@ def ticket_for_message(
     return merge_target(found) if found is not None else None
 
 
+def has_thread_keys(parsed: ParsedMessage, envelope_to: Iterable[str] = ()) -> bool:
+    """Whether the message names a ticket in any of the ways `_find` looks at (and an
+    agent's answer is keyed by): one without can only open a ticket. No query."""
+    return bool(
+        referenced_ids(parsed)
+        or SUBJECT_TOKEN.search(parsed.subject)
+        or addresses.ticket_number_from(recipient_addresses(parsed, envelope_to)) is not None
+        or agent_replies.keyed_ticket_number(parsed, envelope_to) is not None
+    )
+
+
 def _find(parsed: ParsedMessage, *, envelope_to: Iterable[str], sender: str) -> Ticket | None:
+    # Every key looked at here is one `has_thread_keys` knows.
     number = addresses.ticket_number_from(recipient_addresses(parsed, envelope_to))
     # A valid key of an e-mail to an agent names its ticket, as a reply address does.
     number = agent_replies.keyed_ticket_number(parsed, envelope_to) if number is None else number
