@@ -1,8 +1,10 @@
 """Rows a group of incoming mail stores together, with one INSERT per table.
 
-A message's Message-IDs (its own, and its acknowledgement's) and its new ticket's mail
-link (`EmailTicket`) are read by no later step of that message: only by a later
-message that answers the ticket, through threading or the outbox. So a group keeps
+A message's Message-IDs (its own, and its acknowledgement's), its new ticket's mail
+link (`EmailTicket`) and its acknowledgement (`OutboundEmail`, sent only after the
+commit anyway) are read by no later step of that message: only by a later message
+that answers the ticket, through threading or the outbox (the group counts the
+acknowledgements it queued itself, concierge.mail.services.lookups). So a group keeps
 them and stores them all at once: when it ends, and before a message that names a
 ticket in any way (`threading.has_thread_keys`), since only such a message can reach
 a ticket the group opened. A message that fails takes its rows back out (`mark`,
@@ -13,33 +15,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from concierge.mail.models import EmailTicket, MailMessageId
+from concierge.mail.models import EmailTicket, MailMessageId, OutboundEmail
+from concierge.mail.services import outbox
 
 
 @dataclass
 class DeferredRows:
     email_tickets: list[EmailTicket] = field(default_factory=list)
     message_ids: list[MailMessageId] = field(default_factory=list)
+    outbound_emails: list[OutboundEmail] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.email_tickets or self.message_ids)
+        return bool(self.email_tickets or self.message_ids or self.outbound_emails)
 
     def extend(self, other: DeferredRows) -> None:
         self.email_tickets += other.email_tickets
         self.message_ids += other.message_ids
+        self.outbound_emails += other.outbound_emails
 
-    def mark(self) -> tuple[int, int]:
-        return len(self.email_tickets), len(self.message_ids)
+    def mark(self) -> tuple[int, int, int]:
+        return len(self.email_tickets), len(self.message_ids), len(self.outbound_emails)
 
-    def rollback_to(self, mark: tuple[int, int]) -> None:
+    def rollback_to(self, mark: tuple[int, int, int]) -> None:
         """Forget the rows added since `mark` (their message was rolled back)."""
         del self.email_tickets[mark[0] :]
         del self.message_ids[mark[1] :]
+        del self.outbound_emails[mark[2] :]
 
     def store(self) -> None:
-        """Store the rows kept so far (one query per table that has any), and forget them."""
+        """Store the rows kept so far (one query per table that has any), and forget them;
+        the e-mails among them are sent once the transaction commits."""
         if self.email_tickets:
             EmailTicket.objects.bulk_create(self.email_tickets)
         if self.message_ids:
             MailMessageId.objects.bulk_create(self.message_ids)
-        self.email_tickets, self.message_ids = [], []
+        if self.outbound_emails:
+            stored = OutboundEmail.objects.bulk_create(self.outbound_emails)
+            outbox.send_when_committed([email.pk for email in stored])
+        self.email_tickets, self.message_ids, self.outbound_emails = [], [], []

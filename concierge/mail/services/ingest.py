@@ -353,7 +353,7 @@ def _deliver(
             ours=ours,
             opened_by=parsed.message_id,
             sent=lookups.acknowledgements_sent(sender) if lookups else None,
-            message_ids=rows.message_ids,
+            deferred=rows,
         )
         if queued is not None and lookups is not None:
             lookups.acknowledged(sender)
@@ -439,7 +439,7 @@ def _process_saved(
     unique index refuses this one when it is accepted: all it did is rolled back, and it
     is done again, as the duplicate it now is.
     """
-    mark = deferred.mark() if deferred is not None else (0, 0)
+    mark = deferred.mark() if deferred is not None else (0, 0, 0)
     try:
         with transaction.atomic():
             return _process_locked(

@@ -72,6 +72,9 @@ class GroupLookups:
     customers: dict[str, Customer] = field(default_factory=dict)
     acknowledgements: Counter[str] = field(default_factory=Counter)
     asked: set[str] = field(default_factory=set)
+    # The addresses whose acknowledgements are counted: the senders read ahead, and
+    # any other the group was asked about (the group's own are stored at its end).
+    counted: set[str] = field(default_factory=set)
     # The organization owning each domain of the senders nobody owned, where one does.
     organizations: dict[str, int] = field(default_factory=dict)
     # Senders the group made customers of: their next messages look them up (the
@@ -96,6 +99,7 @@ class GroupLookups:
         if not senders:
             return
         self.asked |= senders
+        self.counted |= senders
         self.customers.update(customers_by_email(senders))
         self.acknowledgements.update(outbox.acknowledgements_sent(senders))
         unknown = senders - self.customers.keys()
@@ -131,13 +135,16 @@ class GroupLookups:
         if fingerprint:
             self.accepted_copies.setdefault(fingerprint, raw_message_id)
 
-    def acknowledgements_sent(self, address: str) -> int | None:
-        """Acknowledgements to `address` within the hour, the group's own included."""
+    def acknowledgements_sent(self, address: str) -> int:
+        """Acknowledgements to `address` within the hour, the group's own included; an
+        address not read ahead is counted now (the group's own to it are none yet)."""
         address = addresses.normalize(address)
-        return self.acknowledgements[address] if address in self.asked else None
+        if address not in self.counted:
+            self.counted.add(address)
+            self.acknowledgements.update(outbox.acknowledgements_sent([address]))
+        return self.acknowledgements[address]
 
     def acknowledged(self, address: str) -> None:
         """An acknowledgement to `address` was queued by a message of this group."""
         address = addresses.normalize(address)
-        if address in self.asked:
-            self.acknowledgements[address] += 1
+        self.acknowledgements[address] += 1

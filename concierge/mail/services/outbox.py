@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from email.utils import formataddr, make_msgid, parseaddr
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -39,6 +40,9 @@ from concierge.mail.services import agent_replies, threading
 from concierge.people.models import Customer
 from concierge.tickets import batch, notifications
 from concierge.tickets.models import Message, Ticket
+
+if TYPE_CHECKING:
+    from concierge.mail.services.deferred import DeferredRows
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +129,7 @@ def _queue(
     headers: dict[str, str],
     thread: bool = True,
     thread_ids: tuple[str, list[str]] | None = None,
-    message_ids: list[MailMessageId] | None = None,
+    deferred: DeferredRows | None = None,
 ) -> OutboundEmail:
     """Store one rendered e-mail; it is sent when the transaction commits.
 
@@ -133,8 +137,8 @@ def _queue(
     Message-ID is indexed, so an answer to it lands on the ticket. E-mails about the
     ticket to agents and other people stay out of the thread, so their answers are
     never taken for the customer's. `thread_ids` is (In-Reply-To, References) when the
-    caller knows them already. `message_ids`: the caller stores the Message-ID's row
-    (with others of its own, in one query) from this list.
+    caller knows them already. `deferred`: the e-mail and its Message-ID's row are kept
+    there, for the caller to store with others (concierge.mail.services.deferred).
     """
     if not thread:
         in_reply_to, references = "", []
@@ -144,7 +148,7 @@ def _queue(
         (content for content, mimetype in email.alternatives if mimetype == "text/html"), ""
     )
     now = timezone.now()  # read at call time, so a test's clock governs when it is due
-    outbound = OutboundEmail.objects.create(
+    outbound = OutboundEmail(
         kind=kind,
         ticket=ticket,
         ticket_message=ticket_message,
@@ -168,6 +172,7 @@ def _queue(
         created_at=now,
         next_attempt_at=now,
     )
+    row = None
     if thread:
         row = MailMessageId(
             message_id=outbound.message_id,
@@ -175,12 +180,22 @@ def _queue(
             ticket_message=ticket_message,
             direction=Direction.OUTBOUND,
         )
-        if message_ids is None:
-            row.save()
-        else:
-            message_ids.append(row)
-    transaction.on_commit(lambda pk=outbound.pk: _enqueue_send(pk))
+    if deferred is not None:
+        deferred.outbound_emails.append(outbound)
+        if row is not None:
+            deferred.message_ids.append(row)
+        return outbound
+    outbound.save()
+    if row is not None:
+        row.save()
+    send_when_committed([outbound.pk])
     return outbound
+
+
+def send_when_committed(outbound_ids: list[int]) -> None:
+    """Queue the sending of these stored e-mails once the transaction commits."""
+    for outbound_id in outbound_ids:
+        transaction.on_commit(lambda pk=outbound_id: _enqueue_send(pk))
 
 
 def _enqueue_send(outbound_id: int) -> None:
@@ -299,14 +314,14 @@ def acknowledgement_queue(
     ours: set[str] | None = None,
     opened_by: str | None = None,
     sent: int | None = None,
-    message_ids: list[MailMessageId] | None = None,
+    deferred: DeferredRows | None = None,
 ) -> OutboundEmail | None:
     """Tell the customer we have their request and its number, in their language.
 
     `opened_by`: the Message-ID of the e-mail that opened the ticket, its only message
     so far ("" when it had none); the thread is then known without reading it back.
     `sent`: the acknowledgements the address got within the hour, when known already.
-    `message_ids`: as for `_queue`.
+    `deferred`: as for `_queue`.
     """
     if not address or is_our_address(address, ours) or not acknowledgement_allowed(address, sent):
         return None
@@ -331,7 +346,7 @@ def acknowledgement_queue(
         # RFC 3834: an automatic answer says so, and asks others not to answer it.
         headers={"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"},
         thread_ids=None if opened_by is None else (opened_by, [opened_by] if opened_by else []),
-        message_ids=message_ids,
+        deferred=deferred,
     )
 
 

@@ -56,6 +56,7 @@ def test_a_group_stores_its_message_ids_and_mail_links_with_one_insert_each(mail
     assert [r.action for r in results] == [IngestAction.NEW] * 4
     assert _inserts(queries, "mail_mailmessageid") == 1
     assert _inserts(queries, "mail_emailticket") == 1
+    assert _inserts(queries, "mail_outboundemail") == 1  # the acknowledgements
     for n, ticket in enumerate(Ticket.objects.order_by("number")):
         assert EmailTicket.objects.get(ticket=ticket).mailbox == mailbox
         ids_of_ticket = dict(

@@ -251,6 +251,25 @@ def test_a_sender_not_read_ahead_is_still_held_to_the_hourly_limit(mailbox, sett
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_sender_not_read_ahead_is_held_to_the_hourly_limit_within_the_group(
+    mailbox, settings, monkeypatch
+):
+    """The group stores its acknowledgements at its end: it counts its own to a sender
+    it did not read ahead, as the database cannot yet."""
+    monkeypatch.setattr(ingest, "GROUP_SECONDS", 60)
+    settings.MAIL_AUTO_REPLY_LIMIT = 2
+    ids = _store(mailbox, [_request("robot@example.net", n) for n in range(4)])
+    RawMessage.objects.filter(pk__in=ids).update(sender="")  # no hint to read ahead with
+
+    results, queries = _process_counting_queries(ids)
+
+    assert [r.action for r in results] == [IngestAction.NEW] * 4
+    acknowledgements = OutboundEmail.objects.filter(kind=OutboundKind.ACKNOWLEDGEMENT)
+    assert acknowledgements.count() == 2
+    assert len(_acknowledgement_counts(queries)) == 1  # counted once, then by the group
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_group_reads_a_few_senders_ahead_at_a_time(mailbox, monkeypatch):
     """A group may end before its last message (it held its locks long enough): the
     senders it never reached are not read for nothing."""
