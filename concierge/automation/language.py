@@ -65,48 +65,50 @@ def detect_language(text: str) -> str:
     return values[0].language.iso_code_639_1.name.lower()
 
 
-def _text_of(event: TicketEvent) -> str:
-    message = event.message
-    body = message.body_text if message is not None else ""
-    if event.kind == EventKind.CREATED:
-        return f"{event.ticket.subject}\n{body}"
-    return body
+def _language_of(text: str, current: str) -> str:
+    """The language `text` is written in, or `current` when it does not say enough.
+
+    The text must be long enough (MIN_LETTERS_TO_OVERRIDE) to replace a language there
+    is already: "Hello" is no reason to doubt a Russian customer.
+    """
+    if current and sum(c.isalpha() for c in text) < MIN_LETTERS_TO_OVERRIDE:
+        return current
+    return detect_language(text) or current
+
+
+def new_ticket_language(*, given: str, requester_language: str, subject: str, body: str) -> str:
+    """The language of a ticket a customer opens with these words (`subject` and `body`
+    as stored), decided before it is stored: triggers and routing see it from the start.
+
+    A language given that differs from the customer's own was chosen on purpose, and is
+    kept; otherwise the words decide, over the customer's own language.
+    """
+    if given and given != requester_language:
+        return given
+    return _language_of(f"{subject}\n{body}", given or requester_language)
 
 
 def _should_detect(event: TicketEvent) -> bool:
-    ticket = event.ticket
-    if event.kind == EventKind.CREATED:
-        # Only the customer's own words: an agent opening a ticket chose its language.
-        written_by_customer = event.actor_customer_id is not None and event.actor_id is None
-        # A language given that differs from the customer's own was chosen on purpose.
-        chosen = ticket.language and ticket.language != ticket.requester.language
-        return written_by_customer and not chosen
+    # A new ticket has its language already (new_ticket_language, in ticket_create).
     return (
         event.kind == EventKind.MESSAGE_ADDED
-        and not ticket.language
+        and not event.ticket.language
         and event.message is not None
         and event.message.kind == MessageKind.CUSTOMER
     )
 
 
 def ticket_language_detect(events: Sequence[TicketEvent]) -> None:
-    """Store the detected language on tickets customers just opened, and on tickets
-    without a language when their customer writes.
+    """Store the detected language on tickets without one when their customer writes.
 
-    The text must be long enough (MIN_LETTERS_TO_OVERRIDE) to replace a language the
-    ticket already has from its customer: "Hello" is no reason to doubt a Russian
-    customer. Part of the ticket's own change, before triggers and routing look at it:
-    the row (locked by the service that wrote the events) and the events' ticket are both
-    updated.
+    Part of the ticket's own change, before triggers and routing look at it: the row
+    (locked by the service that wrote the events) and the events' ticket are both updated.
     """
     for event in events:
         if not _should_detect(event):
             continue
         ticket = event.ticket
-        text = _text_of(event)
-        if ticket.language and sum(c.isalpha() for c in text) < MIN_LETTERS_TO_OVERRIDE:
-            continue
-        language = detect_language(text)
+        language = _language_of(event.message.body_text, ticket.language)
         if language and language != ticket.language:
             Ticket.objects.filter(pk=ticket.pk).update(language=language)
             ticket.language = language

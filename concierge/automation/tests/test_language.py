@@ -103,3 +103,42 @@ def test_a_ticket_without_a_language_gets_one_when_the_customer_writes(customer)
     )
 
     assert Ticket.objects.get(pk=ticket.pk).language == "fi"
+
+
+RUSSIAN_REQUEST = {
+    "subject": "Заказ пришёл повреждённым",
+    "body_text": "Коробка была смята, и лампа внутри разбита.",
+}
+
+
+@pytest.mark.usefixtures("_no_triggers")
+def test_a_new_ticket_is_stored_with_its_language_at_once(customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        ticket = ticket_create(requester=customer, channel=Channel.WEB, **RUSSIAN_REQUEST)
+
+    assert ticket.language == "ru"
+    updates = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+    assert not [sql for sql in updates if '"tickets_ticket"' in sql and "language" in sql]
+
+
+@pytest.mark.usefixtures("_no_triggers")
+def test_a_language_chosen_for_the_ticket_is_kept(customer):
+    ticket = ticket_create(
+        requester=customer, channel=Channel.WEB, language="en", **RUSSIAN_REQUEST
+    )
+
+    assert Ticket.objects.get(pk=ticket.pk).language == "en"
+
+
+@pytest.mark.usefixtures("_no_triggers")
+def test_the_language_of_a_ticket_an_agent_opens_or_writes_down_is_not_guessed(customer, agent):
+    opened = ticket_create(requester=customer, channel=Channel.WEB, actor=agent, **RUSSIAN_REQUEST)
+    noted = ticket_create(
+        requester=customer, channel=Channel.PHONE, recorded_by=agent, **RUSSIAN_REQUEST
+    )
+
+    assert Ticket.objects.get(pk=opened.pk).language == "fi"  # Kirsi's own
+    assert Ticket.objects.get(pk=noted.pk).language == "fi"

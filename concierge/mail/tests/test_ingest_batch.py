@@ -29,13 +29,13 @@ from concierge.search.models import TicketEntry
 from concierge.tickets import batch
 from concierge.tickets.models import Ticket
 
-# A new customer's new request, alone: store, the look for a copy, customer, ticket,
-# message, event, SLA, language, triggers, routing, acknowledgement, the Message-IDs
-# (its own and the acknowledgement's, together), the raw row accepted, the transaction,
-# and the ticket's search entry.
-NEW_MESSAGE_QUERIES = 41
+# A new customer's new request, alone: store, the look for a copy, customer, ticket
+# (its language decided before it is stored), message, event, SLA, triggers, routing,
+# acknowledgement, the Message-IDs (its own and the acknowledgement's, together), the
+# raw row accepted, the transaction, and the ticket's search entry.
+NEW_MESSAGE_QUERIES = 40
 # The same in a batch: the search entry waits for the end of the batch ...
-IN_BATCH_QUERIES = 30
+IN_BATCH_QUERIES = 29
 # ... and what every message would read (our addresses, the SLA configuration's
 # version, the active triggers and routing rules) is read by the first one only.
 SHARED_READS = 4

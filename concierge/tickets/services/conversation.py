@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concierge.automation.language import new_ticket_language
 from concierge.people.models import Customer, Team, User
 from concierge.tickets import pipeline
 from concierge.tickets.models import (
@@ -63,13 +64,23 @@ def ticket_create(
     ticket carries its first message as `opening_message`.
     """
     now = timezone.now()
+    subject = subject.strip()[:300] or _("(no subject)")
+    # Only the customer's own words say it: an agent who opens a ticket, or writes a
+    # call down, chose its language.
+    if actor is None and recorded_by is None:
+        language = new_ticket_language(
+            given=language,
+            requester_language=requester.language,
+            subject=subject,
+            body=body_text.strip(),
+        )
     with transaction.atomic():
         # All of them, not the first by a query: a caller that read many customers at
         # once may have read their organizations with them (prefetch_related).
         organization = min(requester.organizations.all(), key=attrgetter("pk"), default=None)
         ticket = Ticket.objects.create(
             number=_next_ticket_number(),
-            subject=subject.strip()[:300] or _("(no subject)"),
+            subject=subject,
             channel=channel,
             requester=requester,
             organization=organization,
