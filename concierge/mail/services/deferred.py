@@ -5,14 +5,15 @@ link (`EmailTicket`) and its acknowledgement (`OutboundEmail`, sent only after t
 commit anyway) are read by no later step of that message: only by a later message
 that answers the ticket, through threading or the outbox (the group counts the
 acknowledgements it queued itself, concierge.mail.services.lookups). So a group keeps
-them and stores them all at once: when it ends, and before a message that names a
-ticket in any way (`threading.has_thread_keys`), since only such a message can reach
-a ticket the group opened. A message that fails takes its rows back out (`mark`,
+them and stores them all at once: when it ends, and before a message that names one of
+the tickets or Message-IDs kept (`concerns`, from `threading.thread_keys`), since only
+such a message can reach them. A message that fails takes its rows back out (`mark`,
 `rollback_to`), as its savepoint takes back everything else it wrote.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from concierge.mail.models import EmailTicket, MailMessageId, OutboundEmail
@@ -32,6 +33,17 @@ class DeferredRows:
         self.email_tickets += other.email_tickets
         self.message_ids += other.message_ids
         self.outbound_emails += other.outbound_emails
+
+    def concerns(self, message_ids: Iterable[str], ticket_numbers: set[int]) -> bool:
+        """Whether a message answering these ids, or naming these tickets, may need a
+        row kept here (rows of the tickets they lead to, or the ids themselves)."""
+        if not self:
+            return False
+        kept_ids = {row.message_id for row in self.message_ids}
+        kept_tickets = {row.ticket.number for row in self.message_ids}
+        kept_tickets |= {row.ticket.number for row in self.email_tickets}
+        kept_tickets |= {email.ticket.number for email in self.outbound_emails}
+        return not kept_ids.isdisjoint(message_ids) or not kept_tickets.isdisjoint(ticket_numbers)
 
     def mark(self) -> tuple[int, int, int]:
         return len(self.email_tickets), len(self.message_ids), len(self.outbound_emails)

@@ -566,7 +566,8 @@ def _process_group(
             else:
                 stored = parsed.pop(raw_id, None)
                 if deferred and (
-                    stored is None or threading.has_thread_keys(stored.parsed, raw.envelope_to)
+                    stored is None
+                    or deferred.concerns(*threading.thread_keys(stored.parsed, raw.envelope_to))
                 ):
                     deferred.store()  # it may answer a ticket this group opened
                 try:

@@ -101,19 +101,25 @@ def ticket_for_message(
     return merge_target(found) if found is not None else None
 
 
-def has_thread_keys(parsed: ParsedMessage, envelope_to: Iterable[str] = ()) -> bool:
-    """Whether the message names a ticket in any of the ways `_find` looks at (and an
-    agent's answer is keyed by): one without can only open a ticket. No query."""
-    return bool(
-        referenced_ids(parsed)
-        or SUBJECT_TOKEN.search(parsed.subject)
-        or addresses.ticket_number_from(recipient_addresses(parsed, envelope_to)) is not None
-        or agent_replies.keyed_ticket_number(parsed, envelope_to) is not None
-    )
+def thread_keys(
+    parsed: ParsedMessage, envelope_to: Iterable[str] = ()
+) -> tuple[list[str], set[int]]:
+    """Every way the message names a ticket that `_find` looks at (and an agent's answer
+    is keyed by): the Message-IDs it answers, and the ticket numbers of its reply
+    address, its key and its subject's token. A message with none can only open a
+    ticket. No query."""
+    numbers = {
+        addresses.ticket_number_from(recipient_addresses(parsed, envelope_to)),
+        agent_replies.keyed_ticket_number(parsed, envelope_to),
+    }
+    match = SUBJECT_TOKEN.search(parsed.subject)
+    if match:
+        numbers.add(int(match.group(1)))
+    return referenced_ids(parsed), {n for n in numbers if n is not None}
 
 
 def _find(parsed: ParsedMessage, *, envelope_to: Iterable[str], sender: str) -> Ticket | None:
-    # Every key looked at here is one `has_thread_keys` knows.
+    # Every key looked at here is one `thread_keys` gives.
     number = addresses.ticket_number_from(recipient_addresses(parsed, envelope_to))
     # A valid key of an e-mail to an agent names its ticket, as a reply address does.
     number = agent_replies.keyed_ticket_number(parsed, envelope_to) if number is None else number

@@ -145,3 +145,45 @@ def test_a_message_that_fails_late_leaves_none_of_its_rows(mailbox, monkeypatch,
     assert RawMessage.objects.get(pk=ids[1]).status == "failed"
     # The group committed as one: no row of the failed message broke its commit.
     assert "one by one" not in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_to_an_older_ticket_does_not_make_the_group_store_early(mailbox):
+    (older,) = raw_messages_process(_store(mailbox, [build(message_id="old@example.com")]))
+    ids = _store(
+        mailbox,
+        [
+            build(subject="Chair broken", message_id="new1@example.com"),
+            build(subject="Re: Lamp", in_reply_to="old@example.com"),
+            build(subject="Table broken", message_id="new2@example.com"),
+        ],
+    )
+
+    results, queries = _process(ids)
+
+    assert [r.action for r in results] == [
+        IngestAction.NEW,
+        IngestAction.APPENDED,
+        IngestAction.NEW,
+    ]
+    assert results[1].ticket_number == older.ticket_number
+    assert _inserts(queries, "mail_mailmessageid") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_subject_token_of_a_ticket_the_group_opened_reaches_it(mailbox):
+    (earlier,) = raw_messages_process(_store(mailbox, [build(message_id="old@example.com")]))
+    number = earlier.ticket_number + 1  # the next ticket, opened in the group below
+    ids = _store(
+        mailbox,
+        [
+            build(subject="Chair broken", message_id="new1@example.com"),
+            build(subject=f"Photos [#{number}]", message_id="photos@example.com"),
+        ],
+    )
+
+    results, queries = _process(ids)
+
+    assert [r.action for r in results] == [IngestAction.NEW, IngestAction.APPENDED]
+    assert results[1].ticket_number == number
+    assert _inserts(queries, "mail_mailmessageid") == 2  # stored before the answer
