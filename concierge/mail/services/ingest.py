@@ -110,6 +110,40 @@ def raw_message_store(
     The sender is noted from the header block already, so that a group of messages can
     look its senders up at once; processing parses the message and has the last word.
     """
+    message = _raw_message_with_file(
+        raw=raw,
+        source=source,
+        mailbox=mailbox,
+        envelope_from=envelope_from,
+        envelope_to=envelope_to,
+        origin=origin,
+    )
+    message.save()
+    return message
+
+
+def raw_messages_store(
+    raws: Iterable[tuple[bytes, str]], *, source: str, mailbox: Mailbox | None
+) -> list[RawMessage]:
+    """Keep many messages (bytes and origin each) as `raw_message_store` does, their rows
+    written with one query: an import's messages, a group at a time."""
+    messages = [
+        _raw_message_with_file(raw=raw, source=source, mailbox=mailbox, origin=origin)
+        for raw, origin in raws
+    ]
+    return RawMessage.objects.bulk_create(messages)
+
+
+def _raw_message_with_file(
+    *,
+    raw: bytes,
+    source: str,
+    mailbox: Mailbox | None,
+    envelope_from: str = "",
+    envelope_to: Iterable[str] = (),
+    origin: str = "",
+) -> RawMessage:
+    """The raw message's row, not stored yet, and its file, stored already."""
     message = RawMessage(
         mailbox=mailbox,
         source=source,
@@ -120,7 +154,6 @@ def raw_message_store(
         origin=origin[:300],
     )
     message.file.save("message.eml", ContentFile(raw), save=False)
-    message.save()
     return message
 
 
@@ -651,10 +684,7 @@ def raw_messages_ingest(
         items = iter(raws)
         while group := list(itertools.islice(items, GROUP_MESSAGES)):
             with transaction.atomic():
-                stored = [
-                    raw_message_store(raw=raw, source=source, mailbox=mailbox, origin=origin)
-                    for raw, origin in map(read, group)
-                ]
+                stored = raw_messages_store(map(read, group), source=source, mailbox=mailbox)
             results = raw_messages_process([m.pk for m in stored], acknowledge=acknowledge)
             yield from zip(group, results, strict=True)
 

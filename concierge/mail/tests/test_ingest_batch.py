@@ -367,3 +367,31 @@ def test_the_sending_task_of_a_group_sends_every_e_mail(mailbox, mailoutbox):
     assert outbound == [OutboundStatus.SENT] * 2
     assert len(mailoutbox) == 2
     assert send_outbound_emails.call([]) == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_stores_each_group_of_raw_messages_with_one_insert(mailbox, monkeypatch):
+    monkeypatch.setattr(ingest, "GROUP_MESSAGES", 3)
+    raws = [
+        (build(from_=f"Customer {n} <c{n}@example.net>", subject=f"Order {n}"), f"archive.mbox#{n}")
+        for n in range(5)
+    ]
+
+    with CaptureQueriesContext(connection) as captured:
+        outcomes = list(
+            ingest.raw_messages_ingest(
+                raws, read=lambda item: item, source=RawSource.IMPORT, mailbox=mailbox
+            )
+        )
+
+    inserts = [q["sql"] for q in captured.captured_queries if 'INTO "mail_rawmessage"' in q["sql"]]
+    assert len(inserts) == 2  # groups of three and two
+    assert [result.action for _, result in outcomes] == [IngestAction.NEW] * 5
+    for n, stored in enumerate(RawMessage.objects.order_by("pk")):
+        assert (stored.origin, stored.sender, stored.mailbox) == (
+            f"archive.mbox#{n}",
+            f"c{n}@example.net",
+            mailbox,
+        )
+        assert stored.size == len(raws[n][0])
+        assert ingest.read_raw(stored) == raws[n][0]
