@@ -70,7 +70,10 @@ def ticket_by_message_ids(ids: list[str]) -> Ticket | None:
     # The ticket alone, not joined to the ids: most ids name no ticket, and building
     # rows for the join costs more than the one read of the ticket found.
     found = next((tickets[i] for i in ids if i in tickets), None)
-    return None if found is None else Ticket.objects.filter(pk=found).first()
+    if found is None:
+        return None
+    # No first(): it would order by the key, of which there is one row.
+    return next(iter(Ticket.objects.filter(pk=found)), None)  # None: deleted since
 
 
 def _takes_part(ticket: Ticket, sender: str) -> bool:
