@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from concierge.mail.models import EmailTicket, MailMessageId, OutboundEmail
 from concierge.mail.services import outbox
+from concierge.tickets.models import TicketEvent
 
 
 @dataclass
@@ -25,6 +26,9 @@ class DeferredRows:
     email_tickets: list[EmailTicket] = field(default_factory=list)
     message_ids: list[MailMessageId] = field(default_factory=list)
     outbound_emails: list[OutboundEmail] = field(default_factory=list)
+    # The ticket events the messages' changes wrote (tickets.services.events_kept):
+    # nothing reads them back, so they wait for the group's end whatever comes.
+    ticket_events: list[TicketEvent] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.email_tickets or self.message_ids or self.outbound_emails)
@@ -33,6 +37,7 @@ class DeferredRows:
         self.email_tickets += other.email_tickets
         self.message_ids += other.message_ids
         self.outbound_emails += other.outbound_emails
+        self.ticket_events += other.ticket_events
 
     def concerns(self, message_ids: Iterable[str], ticket_numbers: set[int]) -> bool:
         """Whether a message answering these ids, or naming these tickets, may need a
@@ -45,14 +50,20 @@ class DeferredRows:
         kept_tickets |= {email.ticket.number for email in self.outbound_emails}
         return not kept_ids.isdisjoint(message_ids) or not kept_tickets.isdisjoint(ticket_numbers)
 
-    def mark(self) -> tuple[int, int, int]:
-        return len(self.email_tickets), len(self.message_ids), len(self.outbound_emails)
+    def mark(self) -> tuple[int, int, int, int]:
+        return (
+            len(self.email_tickets),
+            len(self.message_ids),
+            len(self.outbound_emails),
+            len(self.ticket_events),
+        )
 
-    def rollback_to(self, mark: tuple[int, int, int]) -> None:
+    def rollback_to(self, mark: tuple[int, int, int, int]) -> None:
         """Forget the rows added since `mark` (their message was rolled back)."""
         del self.email_tickets[mark[0] :]
         del self.message_ids[mark[1] :]
         del self.outbound_emails[mark[2] :]
+        del self.ticket_events[mark[3] :]
 
     def store(self) -> None:
         """Store the rows kept so far (one query per table that has any), and forget them;
@@ -64,4 +75,9 @@ class DeferredRows:
         if self.outbound_emails:
             stored = OutboundEmail.objects.bulk_create(self.outbound_emails)
             outbox.send_when_committed([email.pk for email in stored])
-        self.email_tickets, self.message_ids, self.outbound_emails = [], [], []
+        if self.ticket_events:
+            TicketEvent.objects.bulk_create(self.ticket_events)
+        # Emptied in place: the services append events to that very list.
+        for rows in (self.email_tickets, self.message_ids, self.outbound_emails):
+            rows.clear()
+        self.ticket_events.clear()

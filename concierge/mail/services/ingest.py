@@ -57,7 +57,12 @@ from concierge.tickets.attachments import (
     validate_attachment,
 )
 from concierge.tickets.models import Channel, Message, Status, Ticket
-from concierge.tickets.services import message_receive, ticket_create, ticket_set_followers
+from concierge.tickets.services import (
+    events_kept,
+    message_receive,
+    ticket_create,
+    ticket_set_followers,
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -472,24 +477,36 @@ def _process_saved(
     unique index refuses this one when it is accepted: all it did is rolled back, and it
     is done again, as the duplicate it now is.
     """
-    mark = deferred.mark() if deferred is not None else (0, 0, 0)
+    arguments = {"acknowledge": acknowledge, "stored": stored, "deferred": deferred}
+    try:
+        return _attempt(raw, lookups=lookups, **arguments)
+    except IntegrityError:
+        raw.refresh_from_db()
+        if raw.status != RawStatus.RECEIVED:
+            raise
+    # Without the group's answers, so the copy is looked for anew. Another constraint
+    # fails again, and the message is marked failed with it.
+    return _attempt(raw, lookups=None, **arguments)
+
+
+def _attempt(
+    raw: RawMessage,
+    *,
+    acknowledge: bool,
+    lookups: GroupLookups | None,
+    stored: StoredMessage | None,
+    deferred: DeferredRows | None,
+) -> IngestResult:
+    mark = deferred.mark() if deferred is not None else None
     try:
         with transaction.atomic():
             return _process_locked(
                 raw, acknowledge=acknowledge, lookups=lookups, stored=stored, deferred=deferred
             )
-    except Exception as error:
-        if deferred is not None:
+    except Exception:
+        if deferred is not None and mark is not None:
             deferred.rollback_to(mark)
-        if not isinstance(error, IntegrityError):
-            raise
-        raw.refresh_from_db()
-        if raw.status != RawStatus.RECEIVED:
-            raise
-        # Without the group's answers: the copy is looked for again. Another constraint
-        # fails again, and the message is marked failed with it.
-        with transaction.atomic():
-            return _process_locked(raw, acknowledge=acknowledge, stored=stored)
+        raise
 
 
 def raw_message_process(raw_message_id: int, *, acknowledge: bool = True) -> IngestResult:
@@ -581,52 +598,74 @@ def _process_group(
         rows: dict[int, RawMessage] = {}
         lookups = GroupLookups()
         deferred = DeferredRows()
-        for index, raw_id in enumerate(taken):
-            if index % READ_AHEAD == 0:
-                # A few at a time: a group often ends (GROUP_SECONDS) well before its
-                # last message, and the rows it did not reach would be read for nothing.
-                ahead = _locked(taken[index : index + READ_AHEAD])
-                rows.update(ahead)
-                waiting = [r for r in ahead.values() if r.status == RawStatus.RECEIVED]
-                _read_ahead(waiting, parsed)
-                prints = [parsed[r.pk].fingerprint for r in waiting if r.pk in parsed]
-                lookups.read_ahead(waiting, fingerprints=prints)
-            raw = rows.get(raw_id)
-            if raw is None:
-                results.append(IngestResult(None, IngestAction.FAILED, error="no such message"))
-            elif raw.status != RawStatus.RECEIVED:
-                results.append(_already_done(raw))
-            else:
-                stored = parsed.pop(raw_id, None)
-                if deferred and (
-                    stored is None
-                    or deferred.concerns(*threading.thread_keys(stored.parsed, raw.envelope_to))
-                ):
-                    deferred.store()  # it may answer a ticket this group opened
-                try:
-                    results.append(
-                        _process_saved(
-                            raw,
-                            acknowledge=acknowledge,
-                            lookups=lookups,
-                            stored=stored,
-                            deferred=deferred,
-                        )
+        # The events of the group's changes are stored with its other rows, at its end.
+        with events_kept(deferred.ticket_events):
+            for index, raw_id in enumerate(taken):
+                if index % READ_AHEAD == 0:
+                    # A few at a time: a group often ends (GROUP_SECONDS) well before its
+                    # last message, and the rows it did not reach would be read for nothing.
+                    ahead = taken[index : index + READ_AHEAD]
+                    rows.update(_group_read_ahead(ahead, parsed, lookups))
+                results.append(
+                    _group_process(
+                        raw_id,
+                        rows.get(raw_id),
+                        acknowledge=acknowledge,
+                        lookups=lookups,
+                        deferred=deferred,
+                        stored=parsed.pop(raw_id, None),
                     )
-                    if raw.status in ACCEPTED_STATUSES:
-                        lookups.accepted(raw.fingerprint, raw.pk)
-                except OperationalError:
-                    # A deadlock or a lost connection says nothing about the message:
-                    # the group is done again one message at a time.
-                    raise
-                except Exception as error:
-                    results.append(_failed(raw_id, error))
-            # The group holds its rows (and on SQLite the database) locked: keep it
-            # short for the web requests that wait.
-            if time.monotonic() - started >= GROUP_SECONDS:
-                break
+                )
+                # The group holds its rows (and on SQLite the database) locked: keep it
+                # short for the web requests that wait.
+                if time.monotonic() - started >= GROUP_SECONDS:
+                    break
         deferred.store()
     return results
+
+
+def _group_read_ahead(
+    ids: list[int], parsed: dict[int, StoredMessage], lookups: GroupLookups
+) -> dict[int, RawMessage]:
+    """Lock these messages of a group, parse those to do, and read their answers ahead."""
+    rows = _locked(ids)
+    waiting = [row for row in rows.values() if row.status == RawStatus.RECEIVED]
+    _read_ahead(waiting, parsed)
+    prints = [parsed[row.pk].fingerprint for row in waiting if row.pk in parsed]
+    lookups.read_ahead(waiting, fingerprints=prints)
+    return rows
+
+
+def _group_process(
+    raw_id: int,
+    raw: RawMessage | None,
+    *,
+    acknowledge: bool,
+    lookups: GroupLookups,
+    deferred: DeferredRows,
+    stored: StoredMessage | None,
+) -> IngestResult:
+    """One message of a group, in its savepoint; a message that fails is marked so."""
+    if raw is None:
+        return IngestResult(None, IngestAction.FAILED, error="no such message")
+    if raw.status != RawStatus.RECEIVED:
+        return _already_done(raw)
+    keys = threading.thread_keys(stored.parsed, raw.envelope_to) if stored else None
+    if deferred and (keys is None or deferred.concerns(*keys)):
+        deferred.store()  # it may answer a ticket this group opened
+    try:
+        result = _process_saved(
+            raw, acknowledge=acknowledge, lookups=lookups, stored=stored, deferred=deferred
+        )
+    except OperationalError:
+        # A deadlock or a lost connection says nothing about the message: the group is
+        # done again one message at a time.
+        raise
+    except Exception as error:
+        return _failed(raw_id, error)
+    if raw.status in ACCEPTED_STATUSES:
+        lookups.accepted(raw.fingerprint, raw.pk)
+    return result
 
 
 def raw_message_reprocess(*, raw_message: RawMessage) -> IngestResult:

@@ -21,7 +21,9 @@ from concierge.mail.models import (
 from concierge.mail.services import ingest
 from concierge.mail.services.ingest import raw_message_store, raw_messages_process
 from concierge.mail.tests.messages import SUPPORT, build
-from concierge.tickets.models import Ticket
+from concierge.tickets.models import EventKind, Ticket, TicketEvent
+
+build_body = "The lamp arrived broken. Can you send a new one?"  # build()'s
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +59,9 @@ def test_a_group_stores_its_message_ids_and_mail_links_with_one_insert_each(mail
     assert _inserts(queries, "mail_mailmessageid") == 1
     assert _inserts(queries, "mail_emailticket") == 1
     assert _inserts(queries, "mail_outboundemail") == 1  # the acknowledgements
+    assert _inserts(queries, "tickets_ticketevent") == 1
+    created = TicketEvent.objects.filter(kind=EventKind.CREATED).select_related("message")
+    assert sorted(e.message.body_text for e in created) == [build_body] * 4
     for n, ticket in enumerate(Ticket.objects.order_by("number")):
         assert EmailTicket.objects.get(ticket=ticket).mailbox == mailbox
         ids_of_ticket = dict(
@@ -142,6 +147,7 @@ def test_a_message_that_fails_late_leaves_none_of_its_rows(mailbox, monkeypatch,
         )
     ) == {"m0@example.com", "m2@example.com"}
     assert EmailTicket.objects.count() == Ticket.objects.count() == 2
+    assert TicketEvent.objects.filter(kind=EventKind.CREATED).count() == 2
     assert RawMessage.objects.get(pk=ids[1]).status == "failed"
     # The group committed as one: no row of the failed message broke its commit.
     assert "one by one" not in caplog.text

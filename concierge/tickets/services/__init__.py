@@ -12,6 +12,7 @@ from concierge.tickets.services._common import (
     StaleTicketError,
     caused_by,
     current_cause,
+    events_kept,
 )
 from concierge.tickets.services.conversation import message_receive, ticket_create, ticket_reply
 from concierge.tickets.services.fields import (
@@ -35,6 +36,7 @@ __all__ = [
     "StaleTicketError",
     "caused_by",
     "current_cause",
+    "events_kept",
     "message_receive",
     "message_split",
     "ticket_bulk_merge",

@@ -48,6 +48,28 @@ class NotAllowedError(Exception):
 
 UNSET: Any = object()
 
+# Where the events written now are kept instead of stored one INSERT each (see
+# `events_kept`); None: each is stored as it is written.
+_kept_events: ContextVar[list[TicketEvent] | None] = ContextVar("kept_events", default=None)
+
+
+@contextmanager
+def events_kept(into: list[TicketEvent]) -> Iterator[None]:
+    """The events the services write inside this block are appended to `into`, not
+    stored: the caller stores them (with one bulk INSERT) before its transaction ends.
+
+    Nothing in a ticket change reads its events back from the database (the pipeline
+    gets them as objects, and nothing refers to an event's row), so a unit of work that
+    writes many changes, such as a group of incoming mail, stores them together. The
+    caller also takes back the events of a change it rolls back.
+    """
+    token = _kept_events.set(into)
+    try:
+        yield
+    finally:
+        _kept_events.reset(token)
+
+
 # The rule on whose behalf the services are running (see `caused_by`); None for people.
 _cause: ContextVar[dict[str, object] | None] = ContextVar("ticket_event_cause", default=None)
 
@@ -123,7 +145,7 @@ def _event(
     after: object = None,
     message: Message | None = None,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent(
         ticket=ticket,
         kind=kind,
         actor=actor,
@@ -134,6 +156,12 @@ def _event(
         message=message,
         cause=_cause.get(),
     )
+    kept = _kept_events.get()
+    if kept is None:
+        event.save()
+    else:
+        kept.append(event)
+    return event
 
 
 def _store_attachments(message: Message, files: Sequence[AttachmentInput]) -> list[Attachment]:

@@ -759,3 +759,24 @@ def test_bulk_update_by_a_light_agent_is_refused(customer, light_agent):
         ticket_bulk_update(tickets=tickets, actor=light_agent, status=Status.SOLVED)
 
     assert not Ticket.objects.filter(status=Status.SOLVED).exists()
+
+
+# --- events kept for a unit of work ------------------------------------------------------------
+
+
+def test_events_written_while_kept_are_stored_by_the_caller(customer):
+    from concierge.tickets.services import events_kept
+
+    kept: list[TicketEvent] = []
+    with events_kept(kept):
+        ticket = new_ticket(customer)
+        message_receive(ticket=ticket, customer=customer, body_text="Any news?", channel="web")
+
+    assert [event.kind for event in kept] == [EventKind.CREATED, EventKind.MESSAGE_ADDED]
+    assert kept[0].message == ticket.opening_message
+    assert not TicketEvent.objects.filter(ticket=ticket).exists()  # the caller's to store
+    TicketEvent.objects.bulk_create(kept)
+    assert [e.kind for e in events_of(ticket)] == [EventKind.CREATED, EventKind.MESSAGE_ADDED]
+
+    other = new_ticket(customer)  # outside the block: stored as written
+    assert [e.kind for e in events_of(other)] == [EventKind.CREATED]
