@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 
 from concierge.people.models import (
     Customer,
@@ -25,15 +26,26 @@ def normalize_email(email: str) -> str:
 
 
 def customers_by_email(emails: Iterable[str]) -> dict[str, Customer]:
-    """The customers who own these addresses, by normalized address, with their
-    organizations (two queries); an address nobody owns is not in the result."""
+    """The customers who own these addresses, by normalized address (one query); an
+    address nobody owns is not in the result."""
     wanted = {normalize_email(email) for email in emails}
-    identities = (
-        CustomerIdentity.objects.select_related("customer")
-        .prefetch_related("customer__organizations")
-        .filter(kind=IdentityKind.EMAIL, value__in=wanted)
+    identities = CustomerIdentity.objects.select_related("customer").filter(
+        kind=IdentityKind.EMAIL, value__in=wanted
     )
     return {identity.value: identity.customer for identity in identities}
+
+
+def first_organization_ids(customer_ids: Iterable[int]) -> dict[int, int]:
+    """The organization a new ticket of each of these customers belongs to (the first
+    they joined, by id: as `ticket_create` picks it), for many customers in one query;
+    a customer of no organization is not in the result."""
+    rows = (
+        OrganizationMembership.objects.filter(customer_id__in=set(customer_ids))
+        .values_list("customer_id")
+        .annotate(first=Min("organization_id"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def customer_find_or_create_by_email(

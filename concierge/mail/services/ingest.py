@@ -58,6 +58,7 @@ from concierge.tickets.attachments import (
 )
 from concierge.tickets.models import Channel, Message, Status, Ticket
 from concierge.tickets.services import (
+    UNSET,
     events_kept,
     message_receive,
     ticket_create,
@@ -358,6 +359,7 @@ def _deliver(
             attachments=files,
             team=raw.mailbox.team if raw.mailbox else (follow_up_of.team if follow_up_of else None),
             language=customer.language or guess_language(parsed),
+            organization_id=lookups.organization_id(customer) if lookups else UNSET,
         )
         message = ticket.opening_message or ticket.messages.get()
         rows.email_tickets.append(

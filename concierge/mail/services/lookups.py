@@ -29,9 +29,11 @@ from concierge.people.services import (
     customer_create_by_email,
     customer_find_or_create_by_email,
     customers_by_email,
+    first_organization_ids,
     normalize_email,
     organizations_by_domain,
 )
+from concierge.tickets.services import UNSET
 
 # A header block longer than this is no ordinary message: its sender is not read ahead.
 HEAD_LIMIT = 64 * 1024
@@ -80,6 +82,9 @@ class GroupLookups:
     # Senders the group made customers of: their next messages look them up (the
     # customer may have been rolled back with a failed message).
     created: set[str] = field(default_factory=set)
+    # The first organization of each customer read ahead (by customer id; None for
+    # none): what their new tickets belong to.
+    organization_ids: dict[int, int | None] = field(default_factory=dict)
     # The fingerprints asked for, and the accepted message of each that has one.
     fingerprints: set[str] = field(default_factory=set)
     accepted_copies: dict[str, int] = field(default_factory=dict)
@@ -100,7 +105,10 @@ class GroupLookups:
             return
         self.asked |= senders
         self.counted |= senders
-        self.customers.update(customers_by_email(senders))
+        found = customers_by_email(senders)
+        self.customers.update(found)
+        firsts = first_organization_ids(customer.pk for customer in found.values())
+        self.organization_ids.update({c.pk: firsts.get(c.pk) for c in found.values()})
         self.acknowledgements.update(outbox.acknowledgements_sent(senders))
         unknown = senders - self.customers.keys()
         if unknown:
@@ -125,6 +133,11 @@ class GroupLookups:
             language=language,
             organization_id=self.organizations.get(address.rpartition("@")[2]),
         )
+
+    def organization_id(self, customer: Customer) -> int | None:
+        """The first organization of a customer read ahead (None for none), or UNSET for
+        one the group made or did not read: `ticket_create` then reads it itself."""
+        return self.organization_ids.get(customer.pk, UNSET)
 
     def knows_copies_of(self, fingerprint: str) -> bool:
         return fingerprint in self.fingerprints

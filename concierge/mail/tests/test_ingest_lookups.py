@@ -408,3 +408,24 @@ def test_a_message_whose_file_is_gone_fails_alone(mailbox):
     ]
     assert "FileNotFoundError" in RawMessage.objects.get(pk=ids[1]).error
     assert Ticket.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_group_reads_its_known_senders_organizations_once(mailbox, monkeypatch):
+    """A new ticket belongs to its requester's first organization; for the senders a
+    group read ahead, one query says which for all of them."""
+    monkeypatch.setattr(ingest, "GROUP_SECONDS", 60)
+    first, second = (Organization.objects.create(name=name) for name in ("Acme", "Globex"))
+    in_two = customer_find_or_create_by_email(email="both@example.net")
+    in_two.organizations.add(second, first)
+    in_none = customer_find_or_create_by_email(email="none@example.net")
+    ids = _store(mailbox, [_request("both@example.net", 1), _request("none@example.net", 2)])
+
+    results, queries = _process_counting_queries(ids)
+
+    assert [r.action for r in results] == [IngestAction.NEW] * 2
+    tickets = {t.requester_id: t.organization_id for t in Ticket.objects.all()}
+    assert tickets == {in_two.pk: first.pk, in_none.pk: None}
+    memberships = [sql for sql in queries if 'FROM "people_organizationmembership"' in sql]
+    assert len(memberships) == 1
+    assert not [sql for sql in queries if 'FROM "people_organization" ' in sql]

@@ -23,6 +23,7 @@ from concierge.tickets.models import (
     TicketType,
 )
 from concierge.tickets.services._common import (
+    UNSET,
     AttachmentInput,
     NotAllowedError,
     _add_message,
@@ -54,14 +55,17 @@ def ticket_create(
     team: Team | None = None,
     tags: Iterable[str] = (),
     recorded_by: User | None = None,
+    organization_id: int | None = UNSET,
 ) -> Ticket:
     """Open a ticket with its first message.
 
     With `actor` an agent opens it on the customer's behalf (its first message is then
     a public reply from the agent); without, the message is the customer's own.
     `recorded_by` is the agent who wrote the customer's words down (a phone call, a
-    walk-in): the audit trail names them as the one who opened the ticket. The returned
-    ticket carries its first message as `opening_message`.
+    walk-in): the audit trail names them as the one who opened the ticket. The ticket
+    belongs to the requester's first organization (by id): `organization_id` when the
+    caller looked it up already (people.services.first_organization_ids, None for none).
+    The returned ticket carries its first message as `opening_message`.
     """
     now = timezone.now()
     subject = subject.strip()[:300] or _("(no subject)")
@@ -75,15 +79,17 @@ def ticket_create(
             body=body_text.strip(),
         )
     with transaction.atomic():
-        # All of them, not the first by a query: a caller that read many customers at
-        # once may have read their organizations with them (prefetch_related).
-        organization = min(requester.organizations.all(), key=attrgetter("pk"), default=None)
+        if organization_id is UNSET:
+            # All of them, not the first by a query: a caller that read many customers
+            # at once may have read their organizations with them (prefetch_related).
+            first = min(requester.organizations.all(), key=attrgetter("pk"), default=None)
+            organization_id = first.pk if first is not None else None
         ticket = Ticket.objects.create(
             number=_next_ticket_number(),
             subject=subject,
             channel=channel,
             requester=requester,
-            organization=organization,
+            organization_id=organization_id,
             priority=priority,
             ticket_type=ticket_type,
             language=language or requester.language,
