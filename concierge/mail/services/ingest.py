@@ -526,14 +526,22 @@ def raw_message_process(raw_message_id: int, *, acknowledge: bool = True) -> Ing
     return result
 
 
-def _locked(ids: list[int]) -> dict[int, RawMessage]:
-    rows = (
-        RawMessage.objects.select_for_update(of=("self",))
-        .select_related("mailbox", "mailbox__team")
-        .filter(pk__in=ids)
-        .order_by("pk")  # workers lock in one order: no deadlock between two groups
-    )
-    return {row.pk: row for row in rows}
+def _locked(ids: list[int], mailboxes: dict[int, Mailbox] | None = None) -> dict[int, RawMessage]:
+    """The raw messages, locked, with their mailboxes (and teams). `mailboxes`: those a
+    group read already, by id, shared by its messages rather than built for each row."""
+    rows = RawMessage.objects.select_for_update(of=("self",)).filter(pk__in=ids)
+    if mailboxes is None:
+        rows = rows.select_related("mailbox", "mailbox__team")
+    # Workers lock in one order: no deadlock between two groups.
+    locked = {row.pk: row for row in rows.order_by("pk")}
+    if mailboxes is not None:
+        missing = {row.mailbox_id for row in locked.values()} - mailboxes.keys() - {None}
+        if missing:
+            mailboxes.update(Mailbox.objects.select_related("team").in_bulk(missing))
+        for row in locked.values():
+            if row.mailbox_id is not None:
+                row.mailbox = mailboxes[row.mailbox_id]
+    return locked
 
 
 def _already_done(raw: RawMessage) -> IngestResult:
@@ -598,6 +606,7 @@ def _process_group(
     parsed = {} if parsed is None else parsed
     with transaction.atomic():
         rows: dict[int, RawMessage] = {}
+        mailboxes: dict[int, Mailbox] = {}
         lookups = GroupLookups()
         deferred = DeferredRows()
         # The events of the group's changes are stored with its other rows, at its end.
@@ -607,7 +616,7 @@ def _process_group(
                     # A few at a time: a group often ends (GROUP_SECONDS) well before its
                     # last message, and the rows it did not reach would be read for nothing.
                     ahead = taken[index : index + READ_AHEAD]
-                    rows.update(_group_read_ahead(ahead, parsed, lookups))
+                    rows.update(_group_read_ahead(ahead, parsed, lookups, mailboxes))
                 results.append(
                     _group_process(
                         raw_id,
@@ -627,10 +636,13 @@ def _process_group(
 
 
 def _group_read_ahead(
-    ids: list[int], parsed: dict[int, StoredMessage], lookups: GroupLookups
+    ids: list[int],
+    parsed: dict[int, StoredMessage],
+    lookups: GroupLookups,
+    mailboxes: dict[int, Mailbox],
 ) -> dict[int, RawMessage]:
     """Lock these messages of a group, parse those to do, and read their answers ahead."""
-    rows = _locked(ids)
+    rows = _locked(ids, mailboxes)
     waiting = [row for row in rows.values() if row.status == RawStatus.RECEIVED]
     _read_ahead(waiting, parsed)
     prints = [parsed[row.pk].fingerprint for row in waiting if row.pk in parsed]

@@ -395,3 +395,30 @@ def test_an_import_stores_each_group_of_raw_messages_with_one_insert(mailbox, mo
         )
         assert stored.size == len(raws[n][0])
         assert ingest.read_raw(stored) == raws[n][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_group_reads_each_mailbox_once_for_all_its_messages(mailbox, monkeypatch):
+    monkeypatch.setattr(ingest, "GROUP_SECONDS", 60)
+    monkeypatch.setattr(ingest, "READ_AHEAD", 2)
+    sales = Mailbox.objects.create(address="sales@desk.example", team=None)
+    ids = [
+        raw_message_store(
+            raw=build(to=box.address, subject=f"Order {n}"), source=RawSource.IMPORT, mailbox=box
+        ).pk
+        for n, box in enumerate([mailbox, sales, mailbox, sales, mailbox])
+    ]
+
+    queries = _queries_of(lambda: raw_messages_process(ids))
+
+    mailbox_reads = [sql for sql in queries if 'FROM "mail_mailbox"' in sql]
+    assert len([sql for sql in mailbox_reads if '"mail_mailbox"."id" IN' in sql]) == 1
+    assert len(mailbox_reads) == 2  # and our addresses, once for the batch
+    tickets = {raw.ticket.number: raw.mailbox_id for raw in RawMessage.objects.all()}
+    assert sorted(tickets.values()) == sorted(
+        [mailbox.pk, sales.pk, mailbox.pk, sales.pk, mailbox.pk]
+    )
+    for ticket in Ticket.objects.select_related("email"):
+        raw = RawMessage.objects.get(ticket=ticket)
+        assert ticket.email.mailbox_id == raw.mailbox_id
+        assert ticket.team_id == (mailbox.team_id if raw.mailbox_id == mailbox.pk else None)
