@@ -26,7 +26,7 @@ class DeferredRows:
     email_tickets: list[EmailTicket] = field(default_factory=list)
     message_ids: list[MailMessageId] = field(default_factory=list)
     outbound_emails: list[OutboundEmail] = field(default_factory=list)
-    # The ticket events the messages' changes wrote (tickets.services.events_kept):
+    # The ticket events the messages' changes wrote (tickets.services.unit_of_work):
     # nothing reads them back, so they wait for the group's end whatever comes.
     ticket_events: list[TicketEvent] = field(default_factory=list)
 

@@ -59,10 +59,10 @@ from concierge.tickets.attachments import (
 from concierge.tickets.models import Channel, Message, Status, Ticket
 from concierge.tickets.services import (
     UNSET,
-    events_kept,
     message_receive,
     ticket_create,
     ticket_set_followers,
+    unit_of_work,
 )
 
 logger = logging.getLogger(__name__)
@@ -609,8 +609,9 @@ def _process_group(
         mailboxes: dict[int, Mailbox] = {}
         lookups = GroupLookups()
         deferred = DeferredRows()
-        # The events of the group's changes are stored with its other rows, at its end.
-        with events_kept(deferred.ticket_events):
+        # One unit of work: each message in its savepoint (_attempt), the events of its
+        # changes stored with the group's other rows, at its end.
+        with unit_of_work(deferred.ticket_events):
             for index, raw_id in enumerate(taken):
                 if index % READ_AHEAD == 0:
                     # A few at a time: a group often ends (GROUP_SECONDS) well before its

@@ -12,7 +12,7 @@ from concierge.tickets.services._common import (
     StaleTicketError,
     caused_by,
     current_cause,
-    events_kept,
+    unit_of_work,
 )
 from concierge.tickets.services.conversation import message_receive, ticket_create, ticket_reply
 from concierge.tickets.services.fields import (
@@ -36,7 +36,6 @@ __all__ = [
     "StaleTicketError",
     "caused_by",
     "current_cause",
-    "events_kept",
     "message_receive",
     "message_split",
     "ticket_bulk_merge",
@@ -47,4 +46,5 @@ __all__ = [
     "ticket_set_followers",
     "ticket_set_tags",
     "ticket_update",
+    "unit_of_work",
 ]

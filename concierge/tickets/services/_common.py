@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 
 from concierge.people.models import Customer, User
@@ -48,26 +48,33 @@ class NotAllowedError(Exception):
 
 UNSET: Any = object()
 
-# Where the events written now are kept instead of stored one INSERT each (see
-# `events_kept`); None: each is stored as it is written.
+# The events of the unit of work running now (see `unit_of_work`); None outside one.
 _kept_events: ContextVar[list[TicketEvent] | None] = ContextVar("kept_events", default=None)
 
 
 @contextmanager
-def events_kept(into: list[TicketEvent]) -> Iterator[None]:
-    """The events the services write inside this block are appended to `into`, not
-    stored: the caller stores them (with one bulk INSERT) before its transaction ends.
+def unit_of_work(events: list[TicketEvent]) -> Iterator[None]:
+    """Many ticket changes in one transaction, each in a savepoint the caller makes.
 
-    Nothing in a ticket change reads its events back from the database (the pipeline
-    gets them as objects, and nothing refers to an event's row), so a unit of work that
-    writes many changes, such as a group of incoming mail, stores them together. The
-    caller also takes back the events of a change it rolls back.
+    Inside the block the events the services write are appended to `events`, not
+    stored: the caller stores them (with one bulk INSERT) before its transaction ends,
+    and takes back those of a change it rolls back. Nothing in a ticket change reads
+    its events back from the database (the pipeline gets them as objects, and nothing
+    refers to an event's row). And the services that open a ticket or add a customer's
+    message make no savepoint of their own (`change_atomic`): a failure rolls back to
+    the caller's. A group of incoming mail is such a unit.
     """
-    token = _kept_events.set(into)
+    token = _kept_events.set(events)
     try:
         yield
     finally:
         _kept_events.reset(token)
+
+
+def change_atomic() -> transaction.Atomic:
+    """The transaction of one ticket change: a savepoint when called inside a
+    transaction, except in a unit of work, where the caller makes one around it."""
+    return transaction.atomic(savepoint=_kept_events.get() is None)
 
 
 # The rule on whose behalf the services are running (see `caused_by`); None for people.

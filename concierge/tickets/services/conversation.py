@@ -33,6 +33,7 @@ from concierge.tickets.services._common import (
     _status_timestamps,
     _tags,
     _touch,
+    change_atomic,
 )
 from concierge.tickets.services.fields import check_ticket_may_be_solved
 
@@ -78,7 +79,7 @@ def ticket_create(
             subject=subject,
             body=body_text.strip(),
         )
-    with transaction.atomic():
+    with change_atomic():
         if organization_id is UNSET:
             # All of them, not the first by a query: a caller that read many customers
             # at once may have read their organizations with them (prefetch_related).
@@ -143,7 +144,7 @@ def message_receive(
     A message for a merged ticket lands in the ticket it was merged into.
     """
     now = timezone.now()
-    with transaction.atomic():
+    with change_atomic():
         ticket = _locked(ticket, None)
         # A merged ticket is closed; its conversation continues in the ticket it went into.
         seen = {ticket.pk}

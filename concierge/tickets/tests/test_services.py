@@ -765,10 +765,10 @@ def test_bulk_update_by_a_light_agent_is_refused(customer, light_agent):
 
 
 def test_events_written_while_kept_are_stored_by_the_caller(customer):
-    from concierge.tickets.services import events_kept
+    from concierge.tickets.services import unit_of_work
 
     kept: list[TicketEvent] = []
-    with events_kept(kept):
+    with unit_of_work(kept):
         ticket = new_ticket(customer)
         message_receive(ticket=ticket, customer=customer, body_text="Any news?", channel="web")
 
@@ -780,3 +780,47 @@ def test_events_written_while_kept_are_stored_by_the_caller(customer):
 
     other = new_ticket(customer)  # outside the block: stored as written
     assert [e.kind for e in events_of(other)] == [EventKind.CREATED]
+
+
+def _savepoints(queries) -> int:
+    return sum(query["sql"].startswith("SAVEPOINT") for query in queries)
+
+
+def test_in_a_unit_of_work_opening_a_ticket_makes_no_savepoint_of_its_own(customer):
+    from django.db import transaction
+
+    from concierge.tickets.services import unit_of_work
+
+    new_ticket(customer)  # the desk's first ticket creates the number sequence
+    with transaction.atomic(), CaptureQueriesContext(connection) as alone:
+        new_ticket(customer)
+    kept: list[TicketEvent] = []
+    with transaction.atomic(), unit_of_work(kept):
+        with CaptureQueriesContext(connection) as in_unit:
+            new_ticket(customer)
+        TicketEvent.objects.bulk_create(kept)
+
+    # Search indexing keeps its own (a failure there never undoes the change).
+    assert _savepoints(alone.captured_queries) == _savepoints(in_unit.captured_queries) + 1
+
+
+def test_a_change_that_fails_in_a_unit_of_work_rolls_back_to_the_callers_savepoint(customer):
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from concierge.tickets.attachments import IncomingFile
+    from concierge.tickets.services import unit_of_work
+
+    kept: list[TicketEvent] = []
+    with transaction.atomic(), unit_of_work(kept):
+        with pytest.raises(ValidationError), transaction.atomic():  # the caller's savepoint
+            new_ticket(
+                customer,
+                attachments=[IncomingFile("setup.exe", "application/octet-stream", b"MZ")],
+            )
+        del kept[:]  # the caller takes back the events of the change it rolled back
+        survivor = new_ticket(customer, subject="Still works")
+        TicketEvent.objects.bulk_create(kept)
+
+    assert list(Ticket.objects.values_list("subject", flat=True)) == ["Still works"]
+    assert [e.kind for e in events_of(survivor)] == [EventKind.CREATED]
