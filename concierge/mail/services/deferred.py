@@ -30,14 +30,16 @@ class DeferredRows:
     # nothing reads them back, so they wait for the group's end whatever comes.
     ticket_events: list[TicketEvent] = field(default_factory=list)
 
+    def _lists(self) -> tuple[list, ...]:
+        return (self.email_tickets, self.message_ids, self.outbound_emails, self.ticket_events)
+
     def __bool__(self) -> bool:
+        # Events alone never make a message store early: nothing reads them back.
         return bool(self.email_tickets or self.message_ids or self.outbound_emails)
 
     def extend(self, other: DeferredRows) -> None:
-        self.email_tickets += other.email_tickets
-        self.message_ids += other.message_ids
-        self.outbound_emails += other.outbound_emails
-        self.ticket_events += other.ticket_events
+        for mine, theirs in zip(self._lists(), other._lists(), strict=True):
+            mine += theirs
 
     def concerns(self, message_ids: Iterable[str], ticket_numbers: set[int]) -> bool:
         """Whether a message answering these ids, or naming these tickets, may need a
@@ -45,25 +47,20 @@ class DeferredRows:
         if not self:
             return False
         kept_ids = {row.message_id for row in self.message_ids}
-        kept_tickets = {row.ticket.number for row in self.message_ids}
-        kept_tickets |= {row.ticket.number for row in self.email_tickets}
-        kept_tickets |= {email.ticket.number for email in self.outbound_emails}
+        kept_tickets = {
+            row.ticket.number
+            for rows in (self.message_ids, self.email_tickets, self.outbound_emails)
+            for row in rows
+        }
         return not kept_ids.isdisjoint(message_ids) or not kept_tickets.isdisjoint(ticket_numbers)
 
-    def mark(self) -> tuple[int, int, int, int]:
-        return (
-            len(self.email_tickets),
-            len(self.message_ids),
-            len(self.outbound_emails),
-            len(self.ticket_events),
-        )
+    def mark(self) -> tuple[int, ...]:
+        return tuple(len(rows) for rows in self._lists())
 
-    def rollback_to(self, mark: tuple[int, int, int, int]) -> None:
+    def rollback_to(self, mark: tuple[int, ...]) -> None:
         """Forget the rows added since `mark` (their message was rolled back)."""
-        del self.email_tickets[mark[0] :]
-        del self.message_ids[mark[1] :]
-        del self.outbound_emails[mark[2] :]
-        del self.ticket_events[mark[3] :]
+        for rows, kept in zip(self._lists(), mark, strict=True):
+            del rows[kept:]
 
     def store(self) -> None:
         """Store the rows kept so far (one query per table that has any), and forget them;
@@ -77,7 +74,5 @@ class DeferredRows:
             outbox.send_when_committed([email.pk for email in stored])
         if self.ticket_events:
             TicketEvent.objects.bulk_create(self.ticket_events)
-        # Emptied in place: the services append events to that very list.
-        for rows in (self.email_tickets, self.message_ids, self.outbound_emails):
-            rows.clear()
-        self.ticket_events.clear()
+        for rows in self._lists():
+            rows.clear()  # in place: the services append events to that very list

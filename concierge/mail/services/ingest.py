@@ -499,14 +499,14 @@ def _attempt(
     stored: StoredMessage | None,
     deferred: DeferredRows | None,
 ) -> IngestResult:
-    mark = deferred.mark() if deferred is not None else None
+    mark = deferred.mark() if deferred is not None else ()
     try:
         with transaction.atomic():
             return _process_locked(
                 raw, acknowledge=acknowledge, lookups=lookups, stored=stored, deferred=deferred
             )
     except Exception:
-        if deferred is not None and mark is not None:
+        if deferred is not None:
             deferred.rollback_to(mark)
         raise
 
@@ -576,7 +576,7 @@ def _process(raw_message_id: int, *, acknowledge: bool) -> IngestResult:
         return _failed(raw_message_id, error)
 
 
-def _read_ahead(raws: list[RawMessage], parsed: dict[int, StoredMessage]) -> None:
+def _parse_ahead(raws: list[RawMessage], parsed: dict[int, StoredMessage]) -> None:
     """Parse the messages not parsed yet, those small enough to hold a few of at once.
 
     A message whose file cannot be read is left to its turn, to fail there on its own.
@@ -645,7 +645,7 @@ def _group_read_ahead(
     """Lock these messages of a group, parse those to do, and read their answers ahead."""
     rows = _locked(ids, mailboxes)
     waiting = [row for row in rows.values() if row.status == RawStatus.RECEIVED]
-    _read_ahead(waiting, parsed)
+    _parse_ahead(waiting, parsed)
     prints = [parsed[row.pk].fingerprint for row in waiting if row.pk in parsed]
     lookups.read_ahead(waiting, fingerprints=prints)
     return rows
@@ -666,7 +666,7 @@ def _group_process(
     if raw.status != RawStatus.RECEIVED:
         return _already_done(raw)
     keys = threading.thread_keys(stored.parsed, raw.envelope_to) if stored else None
-    if deferred and (keys is None or deferred.concerns(*keys)):
+    if deferred and (keys is None or deferred.concerns(keys.message_ids, keys.ticket_numbers)):
         deferred.store()  # it may answer a ticket this group opened
     try:
         result = _process_saved(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from email import policy
 
 from django.db.models import Q
@@ -104,38 +105,47 @@ def ticket_for_message(
     return merge_target(found) if found is not None else None
 
 
-def thread_keys(
-    parsed: ParsedMessage, envelope_to: Iterable[str] = ()
-) -> tuple[list[str], set[int]]:
-    """Every way the message names a ticket that `_find` looks at (and an agent's answer
-    is keyed by): the Message-IDs it answers, and the ticket numbers of its reply
-    address, its key and its subject's token. A message with none can only open a
-    ticket. No query."""
-    numbers = {
-        addresses.ticket_number_from(recipient_addresses(parsed, envelope_to)),
-        agent_replies.keyed_ticket_number(parsed, envelope_to),
-    }
+@dataclass(frozen=True)
+class ThreadKeys:
+    """Every way a message names a ticket, as `_find` tries them in turn. No query."""
+
+    # Its per-ticket reply address, or else the key of an agent's e-mail it answers.
+    number: int | None
+    # The Message-IDs it answers, the most specific first.
+    message_ids: list[str]
+    # The `[#1234]` token of its subject (it counts only when the sender takes part).
+    subject_number: int | None
+
+    @property
+    def ticket_numbers(self) -> set[int]:
+        return {n for n in (self.number, self.subject_number) if n is not None}
+
+
+def thread_keys(parsed: ParsedMessage, envelope_to: Iterable[str] = ()) -> ThreadKeys:
+    """The keys of a message; one with none can only open a ticket."""
+    number = addresses.ticket_number_from(recipient_addresses(parsed, envelope_to))
+    if number is None:
+        # A valid key of an e-mail to an agent names its ticket, as a reply address does.
+        number = agent_replies.keyed_ticket_number(parsed, envelope_to)
     match = SUBJECT_TOKEN.search(parsed.subject)
-    if match:
-        numbers.add(int(match.group(1)))
-    return referenced_ids(parsed), {n for n in numbers if n is not None}
+    return ThreadKeys(
+        number=number,
+        message_ids=referenced_ids(parsed),
+        subject_number=int(match.group(1)) if match else None,
+    )
 
 
 def _find(parsed: ParsedMessage, *, envelope_to: Iterable[str], sender: str) -> Ticket | None:
-    # Every key looked at here is one `thread_keys` gives.
-    number = addresses.ticket_number_from(recipient_addresses(parsed, envelope_to))
-    # A valid key of an e-mail to an agent names its ticket, as a reply address does.
-    number = agent_replies.keyed_ticket_number(parsed, envelope_to) if number is None else number
-    if number is not None:
-        ticket = Ticket.objects.filter(number=number).first()
+    keys = thread_keys(parsed, envelope_to)
+    if keys.number is not None:
+        ticket = Ticket.objects.filter(number=keys.number).first()
         if ticket is not None:
             return ticket
-    ticket = ticket_by_message_ids(referenced_ids(parsed))
+    ticket = ticket_by_message_ids(keys.message_ids)
     if ticket is not None:
         return ticket
-    match = SUBJECT_TOKEN.search(parsed.subject)
-    if match and sender:
-        ticket = Ticket.objects.filter(number=int(match.group(1))).first()
+    if keys.subject_number is not None and sender:
+        ticket = Ticket.objects.filter(number=keys.subject_number).first()
         if ticket is not None and _takes_part(ticket, sender):
             return ticket
     return None
