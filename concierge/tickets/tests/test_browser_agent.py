@@ -64,6 +64,38 @@ def test_an_agent_answers_a_ticket_and_changes_its_status_in_place(signed_in_age
     expect(page.locator(".stale-notice")).to_have_count(0)
 
 
+def test_a_panel_replaced_by_a_reply_takes_a_change_made_the_moment_it_appears(
+    signed_in_agent, ticket
+):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    page = signed_in_agent
+    page.goto(f"/tickets/{ticket.number}/")
+
+    # The quickest possible person: a change made as soon as the reply's answer has put a
+    # new properties panel in place, before anything else on the page runs.
+    page.evaluate(
+        """() => {
+        const old = document.getElementById("properties");
+        new MutationObserver((changes, observer) => {
+            const panel = document.getElementById("properties");
+            if (panel === old) return;
+            observer.disconnect();
+            const status = panel.querySelector("select[name=status]");
+            status.value = "pending";
+            status.dispatchEvent(new Event("change", {bubbles: true}));
+        }).observe(old.parentNode, {childList: true});
+    }"""
+    )
+    page.get_by_role("radio", name="Internal note").check()
+    page.get_by_label("Message", exact=True).fill("Waiting for the courier's report.")
+    page.get_by_role("button", name="Send").click()
+
+    expect(page.locator("#thread .message-note")).to_contain_text("the courier's report")
+    expect(page.locator("#ticket-status")).to_have_text("Pending")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.PENDING
+
+
 def test_a_reply_to_a_ticket_changed_meanwhile_is_held_back(signed_in_agent, ticket, customer):
     expect = pytest.importorskip("playwright.sync_api").expect
     from concierge.tickets.services import message_receive
