@@ -65,12 +65,13 @@ def customer_find_or_create_by_email(
     if identity:
         return identity.customer
     domain = email.rpartition("@")[2]
-    return customer_create_by_email(
+    customer, _created = customer_create_by_email(
         email=email,
         full_name=full_name,
         language=language,
         organization_id=organizations_by_domain([domain]).get(domain),
     )
+    return customer
 
 
 def organizations_by_domain(domains: Iterable[str]) -> dict[str, int]:
@@ -85,10 +86,10 @@ def organizations_by_domain(domains: Iterable[str]) -> dict[str, int]:
 
 def customer_create_by_email(
     *, email: str, full_name: str, language: str, organization_id: int | None
-) -> Customer:
+) -> tuple[Customer, bool]:
     """A new customer owning `email`, a member of `organization_id` (the organization
-    that owns the address's domain, which the caller looked up). Should another request
-    have taken the address first, that one's customer is returned."""
+    that owns the address's domain, which the caller looked up), and True. Should another
+    request have taken the address first, that one's customer and False."""
     email = normalize_email(email)
     try:
         with transaction.atomic():
@@ -97,10 +98,11 @@ def customer_create_by_email(
                 customer=customer, kind=IdentityKind.EMAIL, value=email, is_primary=True
             )
     except IntegrityError:
-        return CustomerIdentity.objects.get(kind=IdentityKind.EMAIL, value=email).customer
+        taken = CustomerIdentity.objects.get(kind=IdentityKind.EMAIL, value=email)
+        return taken.customer, False
     if organization_id is not None:
         OrganizationMembership.objects.create(customer=customer, organization_id=organization_id)
-    return customer
+    return customer, True
 
 
 def customer_update(

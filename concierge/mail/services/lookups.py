@@ -123,20 +123,27 @@ class GroupLookups:
         if known is not None:
             return known
         if address not in self.asked or address in self.created:
-            return customer_find_or_create_by_email(
+            customer = customer_find_or_create_by_email(
                 email=address, full_name=full_name, language=language
             )
+            # Its organizations are not known here; SQLite may also hand a rolled-back
+            # customer's id to this one.
+            self.organization_ids.pop(customer.pk, None)
+            return customer
         self.created.add(address)
-        return customer_create_by_email(
-            email=address,
-            full_name=full_name,
-            language=language,
-            organization_id=self.organizations.get(address.rpartition("@")[2]),
+        organization_id = self.organizations.get(address.rpartition("@")[2])
+        customer, created = customer_create_by_email(
+            email=address, full_name=full_name, language=language, organization_id=organization_id
         )
+        if created:  # what its new ticket belongs to, without reading back what was written
+            self.organization_ids[customer.pk] = organization_id
+        else:  # another worker's customer: its organizations are not known here
+            self.organization_ids.pop(customer.pk, None)
+        return customer
 
     def organization_id(self, customer: Customer) -> int | None:
-        """The first organization of a customer read ahead (None for none), or UNSET for
-        one the group made or did not read: `ticket_create` then reads it itself."""
+        """The first organization of a customer read ahead or made by the group (None for
+        none), or UNSET for one it did not read: `ticket_create` then reads it itself."""
         return self.organization_ids.get(customer.pk, UNSET)
 
     def knows_copies_of(self, fingerprint: str) -> bool:

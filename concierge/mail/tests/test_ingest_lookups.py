@@ -27,7 +27,7 @@ from concierge.mail.tests.messages import build
 from concierge.people.models import Customer, CustomerIdentity, Organization
 from concierge.people.services import customer_find_or_create_by_email, organization_set_domains
 from concierge.tickets.models import Ticket
-from concierge.tickets.services import ticket_create
+from concierge.tickets.services import UNSET, ticket_create
 
 
 def _store(mailbox: Mailbox, raws: list[bytes]) -> list[int]:
@@ -171,6 +171,9 @@ def test_new_senders_become_customers_without_a_look_up_each(mailbox, monkeypatc
         "requester__identities__value", "organization__name"
     )
     assert list(requesters) == [(s, "Acme" if n % 2 else None) for n, s in enumerate(senders)]
+    # Their tickets take the organization the group gave them, without reading it back.
+    memberships = [sql for sql in queries if '"people_organizationmembership"' in sql]
+    assert not [sql for sql in memberships if sql.startswith("SELECT")]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -207,6 +210,8 @@ def test_a_sender_who_became_a_customer_after_the_read_ahead_is_not_doubled(mail
 
     assert found == elsewhere
     assert CustomerIdentity.objects.filter(value="raced@example.net").count() == 1
+    # The other worker's customer may belong anywhere: its ticket reads that itself.
+    assert lookups.organization_id(found) is UNSET
 
 
 # --- the hourly limit on automatic answers, across a group -----------------------------------
