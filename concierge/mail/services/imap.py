@@ -1,11 +1,15 @@
 """Fetching mail by IMAP, resumable and safe with several workers.
 
-Each folder has a `MailboxFolderState` (UIDVALIDITY and the last UID stored). A
-message is fetched and stored while its folder's state row is locked, and the last
-UID moves past it in the same transaction: two workers polling the same folder wait
-for each other per message, and the second sees the message is already stored.
-Mail stays on the server unless the admin chose to delete it; it is fetched with
-BODY.PEEK so that a message we failed to store is not marked read.
+Each folder has a `MailboxFolderState` (UIDVALIDITY and the last UID stored). New mail
+is fetched a group at a time (up to `ingest.GROUP_MESSAGES` messages and `FETCH_BYTES`),
+with one FETCH for the group's sizes and one for its messages, and stored while its
+folder's state row is locked; the last UID moves past the group in the same
+transaction: two workers polling the same folder wait for each other per group, and
+the second sees the messages are already stored. One command then marks the whole
+group read (or moves or deletes it): a round trip to the server serves many messages,
+which is what limits a poller talking to a distant server. Mail stays on the server
+unless the admin chose to delete it; it is fetched with BODY.PEEK so that a message we
+failed to store is not marked read.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import re
 import ssl
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -39,6 +44,11 @@ logger = logging.getLogger(__name__)
 
 UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
 FETCH_UID = re.compile(rb"UID (\d+)")
+FETCH_SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
+
+# The most one FETCH brings into memory: a group's messages come together up to this
+# size, and a message bigger than it comes alone.
+FETCH_BYTES = 16 * 1024 * 1024
 
 
 class ImapError(Exception):
@@ -132,6 +142,11 @@ def imap_connect(mailbox: Mailbox) -> imaplib.IMAP4:
     except (imaplib.IMAP4.error, OSError, KeyError, ValueError) as error:
         client.shutdown()
         raise ImapError(f"sign-in failed: {error}") from error
+    # Servers name some of what they can do (MOVE, for one) only once signed in, and
+    # imaplib keeps the list it was given before.
+    announced = _check(client.capability(), "CAPABILITY")
+    if announced and isinstance(announced[-1], bytes):
+        client.capabilities = tuple(announced[-1].decode("ascii", "replace").upper().split())
     return client
 
 
@@ -171,19 +186,36 @@ def mailbox_test_connection(mailbox: Mailbox) -> tuple[bool, str]:
     return True, f"signed in; folders found: {', '.join(existing)}"
 
 
-def _after_store(client: imaplib.IMAP4, mailbox: Mailbox, uid: bytes) -> None:
+def uid_set(uids: Sequence[int]) -> str:
+    """An IMAP UID set for these UIDs (ascending), runs written as ranges: `3:7,9`."""
+    parts: list[str] = []
+    start = previous = None
+    for uid in uids:
+        if previous is not None and uid == previous + 1:
+            previous = uid
+            continue
+        if start is not None:
+            parts.append(str(start) if start == previous else f"{start}:{previous}")
+        start = previous = uid
+    if start is not None:
+        parts.append(str(start) if start == previous else f"{start}:{previous}")
+    return ",".join(parts)
+
+
+def _after_store(client: imaplib.IMAP4, mailbox: Mailbox, uids: str) -> None:
+    """Mark read, move or delete the stored messages (a UID set), with one command."""
     if mailbox.after_processing == AfterProcessing.MOVE and mailbox.move_to_folder:
         if "MOVE" in client.capabilities:
-            _check(client.uid("MOVE", uid, _quote(mailbox.move_to_folder)), "MOVE")
+            _check(client.uid("MOVE", uids, _quote(mailbox.move_to_folder)), "MOVE")
             return
-        _check(client.uid("COPY", uid, _quote(mailbox.move_to_folder)), "COPY")
-        _check(client.uid("STORE", uid, "+FLAGS.SILENT", r"(\Deleted)"), "STORE")
+        _check(client.uid("COPY", uids, _quote(mailbox.move_to_folder)), "COPY")
+        _check(client.uid("STORE", uids, "+FLAGS.SILENT", r"(\Deleted)"), "STORE")
         client.expunge()
     elif mailbox.after_processing == AfterProcessing.DELETE:
-        _check(client.uid("STORE", uid, "+FLAGS.SILENT", r"(\Deleted)"), "STORE")
+        _check(client.uid("STORE", uids, "+FLAGS.SILENT", r"(\Deleted)"), "STORE")
         client.expunge()
     else:
-        _check(client.uid("STORE", uid, "+FLAGS.SILENT", r"(\Seen)"), "STORE")
+        _check(client.uid("STORE", uids, "+FLAGS.SILENT", r"(\Seen)"), "STORE")
 
 
 def _select(client: imaplib.IMAP4, folder: str) -> int:
@@ -209,36 +241,72 @@ def _new_uids(client: imaplib.IMAP4, state: MailboxFolderState, first_run: bool)
     return sorted(u for u in uids if u > state.last_uid)
 
 
-def _fetch(client: imaplib.IMAP4, uid: int) -> bytes | None:
-    data = _check(client.uid("FETCH", str(uid), "(BODY.PEEK[])"), "FETCH")
-    for item in data:
-        if isinstance(item, tuple) and FETCH_UID.search(item[0]):
-            return item[1]
-    return None
+def _fetched(
+    data: list[object], item: re.Pattern[bytes] | None = None
+) -> Iterator[tuple[int, bytes]]:
+    """The (UID, value) pairs of a FETCH response: the messages (the literals) or, with
+    `item`, a value written in the text. Servers may name the UID after the literal, in
+    the text that closes it; other untagged FETCH lines (flags another client changed)
+    are passed over."""
+    for index, entry in enumerate(data):
+        text, literal = entry if isinstance(entry, tuple) else (entry, None)
+        if not isinstance(text, bytes) or (literal is None) != (item is not None):
+            continue
+        match = FETCH_UID.search(text)
+        closing = data[index + 1] if index + 1 < len(data) else None
+        if match is None and isinstance(closing, bytes) and not closing[:1].isdigit():
+            match = FETCH_UID.search(closing)
+        if match is None:
+            continue
+        if isinstance(literal, bytes):
+            yield int(match.group(1)), literal
+        elif item is not None and (value := item.search(text)) is not None:
+            yield int(match.group(1)), value.group(1)
 
 
-def _store_next(
-    client: imaplib.IMAP4, mailbox: Mailbox, folder: str, uidvalidity: int, uid: int
-) -> int | None:
-    """Fetch and store one message under the folder's lock; its raw id, or None if
-    another worker already took it."""
+def _fetch_groups(client: imaplib.IMAP4, uids: list[int]) -> Iterator[list[int]]:
+    """The new UIDs in groups to fetch together: at most a processing group's count,
+    and no more than `FETCH_BYTES` unless one message alone is bigger."""
+    for start in range(0, len(uids), ingest.GROUP_MESSAGES):
+        chunk = uids[start : start + ingest.GROUP_MESSAGES]
+        data = _check(client.uid("FETCH", uid_set(chunk), "(RFC822.SIZE)"), "FETCH")
+        sizes = {uid: int(size) for uid, size in _fetched(data, FETCH_SIZE)}
+        group: list[int] = []
+        group_bytes = 0
+        for uid in chunk:
+            size = sizes.get(uid, 0)  # gone from the server meanwhile: fetches nothing
+            if group and group_bytes + size > FETCH_BYTES:
+                yield group
+                group, group_bytes = [], 0
+            group.append(uid)
+            group_bytes += size
+        if group:
+            yield group
+
+
+def _store_group(
+    client: imaplib.IMAP4, mailbox: Mailbox, folder: str, uidvalidity: int, uids: list[int]
+) -> tuple[list[int], list[int]]:
+    """Fetch and store these messages under the folder's lock: the UIDs stored and
+    their raw ids, without those another worker took first."""
     with transaction.atomic():
         state = MailboxFolderState.objects.select_for_update().get(mailbox=mailbox, folder=folder)
-        if state.uidvalidity != uidvalidity or state.last_uid >= uid:
-            return None
-        raw = _fetch(client, uid)
-        stored = None
-        if raw is not None:
-            stored = ingest.raw_message_store(
-                raw=raw,
-                source=RawSource.IMAP,
-                mailbox=mailbox,
-                origin=f"{folder} {uidvalidity}:{uid}",
-            )
-        state.last_uid = uid
+        wanted = [uid for uid in uids if uid > state.last_uid]
+        if state.uidvalidity != uidvalidity or not wanted:
+            return [], []
+        data = _check(client.uid("FETCH", uid_set(wanted), "(BODY.PEEK[])"), "FETCH")
+        bodies = dict(_fetched(data))
+        # A message deleted on the server meanwhile has no body: it is passed over.
+        taken = [uid for uid in wanted if uid in bodies]
+        stored = ingest.raw_messages_store(
+            ((bodies[uid], f"{folder} {uidvalidity}:{uid}") for uid in taken),
+            source=RawSource.IMAP,
+            mailbox=mailbox,
+        )
+        state.last_uid = wanted[-1]
         state.updated_at = timezone.now()
         state.save(update_fields=["last_uid", "updated_at"])
-    return stored.pk if stored is not None else None
+    return taken, [raw.pk for raw in stored]
 
 
 def _poll_folder(client: imaplib.IMAP4, mailbox: Mailbox, folder: str, result: PollResult) -> None:
@@ -253,17 +321,12 @@ def _poll_folder(client: imaplib.IMAP4, mailbox: Mailbox, folder: str, result: P
                 uidvalidity=uidvalidity, last_uid=0, updated_at=timezone.now()
             )
         state.uidvalidity, state.last_uid = uidvalidity, 0
-    uids = _new_uids(client, state, first_run)
-    for start in range(0, len(uids), ingest.GROUP_MESSAGES):
-        stored: list[int] = []
-        for uid in uids[start : start + ingest.GROUP_MESSAGES]:
-            raw_id = _store_next(client, mailbox, folder, uidvalidity, uid)
-            if raw_id is None:
-                continue
-            stored.append(raw_id)
-            # Stored is safe: it may leave the folder before it is processed. A crash
-            # leaves at most this one message stored and still unread on the server.
-            _after_store(client, mailbox, str(uid).encode())
+    for group in _fetch_groups(client, _new_uids(client, state, first_run)):
+        taken, stored = _store_group(client, mailbox, folder, uidvalidity, group)
+        if taken:
+            # Stored is safe: they may leave the folder before they are processed. A
+            # crash leaves at most this group stored and still unread on the server.
+            _after_store(client, mailbox, uid_set(taken))
         # Processed as one group (concierge.mail.services.ingest): fewer commits.
         for outcome in ingest.raw_messages_process(stored):
             result.fetched += 1

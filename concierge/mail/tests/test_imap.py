@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import imaplib
 import json
 import threading
 from datetime import timedelta
@@ -20,7 +21,8 @@ from concierge.mail.models import (
     RawSource,
     RawStatus,
 )
-from concierge.mail.services.imap import mailbox_poll, mailbox_test_connection
+from concierge.mail.services import imap, ingest
+from concierge.mail.services.imap import mailbox_poll, mailbox_test_connection, uid_set
 from concierge.mail.tests.dovecot import oauth2_token
 from concierge.mail.tests.messages import build
 from concierge.tickets.models import Message, Ticket
@@ -145,6 +147,130 @@ def test_a_message_that_fails_is_kept_and_the_others_go_on(
     assert (result.fetched, result.processed, result.failed) == (2, 1, 1)
     assert RawMessage.objects.filter(status=RawStatus.FAILED).count() == 1
     assert Ticket.objects.count() == 1
+
+
+# --- a round trip serves a group of messages ------------------------------------------------
+
+
+@pytest.fixture
+def imap_commands(monkeypatch):
+    """The commands the poller sends, as the server receives them (UID commands by their
+    own name)."""
+    sent: list[str] = []
+    original = imaplib.IMAP4._command
+
+    def record(client, name, *args):
+        sent.append(args[0].upper() if name == "UID" else name)
+        return original(client, name, *args)
+
+    monkeypatch.setattr(imaplib.IMAP4, "_command", record)
+    return sent
+
+
+def test_a_group_of_messages_takes_three_commands(
+    imap_mailbox, dovecot_server, imap_account, imap_commands, monkeypatch
+):
+    monkeypatch.setattr(ingest, "GROUP_MESSAGES", 10)
+    for raw in messages(25):
+        dovecot_server.append(imap_account, raw)
+
+    result = mailbox_poll(imap_mailbox)
+
+    assert (result.fetched, result.processed) == (25, 25)
+    # Three groups: for each, its sizes, its messages, and marking it read.
+    assert imap_commands.count("FETCH") == 6
+    assert imap_commands.count("STORE") == 3
+    assert imap_commands.count("SEARCH") == 1
+    assert dovecot_server.folder_uids(imap_account, criteria="UNSEEN") == []
+    origins = RawMessage.objects.order_by("pk").values_list("origin", flat=True)
+    assert [origin.rsplit(":", 1)[1] for origin in origins] == [str(n) for n in range(1, 26)]
+
+
+def test_a_group_moves_with_one_command(imap_mailbox, dovecot_server, imap_account, imap_commands):
+    imap_mailbox.after_processing = AfterProcessing.MOVE
+    imap_mailbox.move_to_folder = "Archive"
+    imap_mailbox.save()
+    for raw in messages(12):
+        dovecot_server.append(imap_account, raw)
+
+    mailbox_poll(imap_mailbox)
+
+    # MOVE, which Dovecot names only once signed in: no EXPUNGE, which would also take
+    # away mail someone else marked deleted.
+    assert imap_commands.count("MOVE") == 1
+    assert "EXPUNGE" not in imap_commands
+    assert dovecot_server.folder_uids(imap_account) == []
+    assert len(dovecot_server.folder_uids(imap_account, "Archive")) == 12
+
+
+def test_a_fetch_brings_no_more_than_its_size_and_a_big_message_comes_alone(
+    imap_mailbox, dovecot_server, imap_account, imap_commands, monkeypatch
+):
+    small = messages(4, "small")
+    big = build(
+        message_id="big@example.com",
+        subject="Big",
+        body="A long story. " * 400,
+    )
+    monkeypatch.setattr(imap, "FETCH_BYTES", 2 * max(len(raw) for raw in small) + 10)
+    assert len(big) > imap.FETCH_BYTES
+    for raw in [small[0], small[1], big, small[2], small[3]]:
+        dovecot_server.append(imap_account, raw)
+
+    result = mailbox_poll(imap_mailbox)
+
+    assert (result.fetched, result.processed) == (5, 5)
+    # Sizes once, then the messages two, one (the big one) and two at a time.
+    assert imap_commands.count("FETCH") == 1 + 3
+    assert Message.objects.filter(body_text__startswith="A long story.").count() == 1
+
+
+def test_a_message_deleted_between_the_search_and_the_fetch_is_passed_over(
+    imap_mailbox, dovecot_server, imap_account, monkeypatch
+):
+    for raw in messages(3):
+        dovecot_server.append(imap_account, raw)
+    store_group = imap._store_group
+
+    def another_client_deletes_the_second_first(client, mailbox, folder, uidvalidity, uids):
+        other = dovecot_server.client(imap_account)
+        other.select("INBOX")
+        other.uid("STORE", "2", "+FLAGS.SILENT", r"(\Deleted)")
+        other.expunge()
+        other.logout()
+        return store_group(client, mailbox, folder, uidvalidity, uids)
+
+    monkeypatch.setattr(imap, "_store_group", another_client_deletes_the_second_first)
+
+    result = mailbox_poll(imap_mailbox)
+
+    assert (result.fetched, result.processed, result.error) == (2, 2, "")
+    assert sorted(Message.objects.values_list("body_text", flat=True)) == ["Body 0", "Body 2"]
+    state = MailboxFolderState.objects.get(mailbox=imap_mailbox, folder="INBOX")
+    assert state.last_uid == 3  # the next run does not look for it again
+    assert mailbox_poll(imap_mailbox).fetched == 0
+
+
+def test_uid_sets_write_runs_as_ranges():
+    assert uid_set([1, 2, 3, 5, 7, 8]) == "1:3,5,7:8"
+    assert uid_set([4]) == "4"
+    assert uid_set([]) == ""
+
+
+def test_a_fetch_response_is_read_whichever_way_the_server_words_it():
+    """What imaplib hands back: the UID before the message (Dovecot) or after it (in the
+    text that closes it), and a flag change of another message in between."""
+    data = [
+        (b"1 (UID 11 BODY[] {5}", b"first"),
+        b")",
+        b"7 (UID 17 FLAGS (\\Seen))",
+        (b"2 (BODY[] {6}", b"second"),
+        b" UID 12)",
+    ]
+
+    assert dict(imap._fetched(data)) == {11: b"first", 12: b"second"}
+    sizes = [b"1 (UID 11 RFC822.SIZE 5)", b"2 (RFC822.SIZE 6 UID 12)"]
+    assert dict(imap._fetched(sizes, imap.FETCH_SIZE)) == {11: b"5", 12: b"6"}
 
 
 def test_a_wrong_password_is_recorded_on_the_mailbox(imap_mailbox):
