@@ -15,6 +15,7 @@ failed to store is not marked read.
 from __future__ import annotations
 
 import imaplib
+import itertools
 import json
 import logging
 import re
@@ -188,17 +189,11 @@ def mailbox_test_connection(mailbox: Mailbox) -> tuple[bool, str]:
 
 def uid_set(uids: Sequence[int]) -> str:
     """An IMAP UID set for these UIDs (ascending), runs written as ranges: `3:7,9`."""
-    parts: list[str] = []
-    start = previous = None
-    for uid in uids:
-        if previous is not None and uid == previous + 1:
-            previous = uid
-            continue
-        if start is not None:
-            parts.append(str(start) if start == previous else f"{start}:{previous}")
-        start = previous = uid
-    if start is not None:
-        parts.append(str(start) if start == previous else f"{start}:{previous}")
+    parts = []
+    # Within a run of consecutive UIDs, a UID less its position is the same number.
+    for _, run in itertools.groupby(enumerate(uids), key=lambda pair: pair[1] - pair[0]):
+        numbers = [uid for _, uid in run]
+        parts.append(f"{numbers[0]}:{numbers[-1]}" if len(numbers) > 1 else str(numbers[0]))
     return ",".join(parts)
 
 
