@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
+import platform
 from pathlib import Path
+from typing import Any
 
 
 def setup_django() -> None:
@@ -31,3 +35,20 @@ def describe_database() -> str:
         version = cursor.fetchone()[0]
     host = settings.get("HOST") or "local socket"
     return f"PostgreSQL {version}, database {settings['NAME']} on {host}"
+
+
+def write_report(path: Path, benchmark: str, results: list[dict[str, Any]]) -> None:
+    """Write a run's results as JSON, with what they were measured on and when."""
+    from bench.run import code_version
+
+    report = {
+        "benchmark": benchmark,
+        "commit": code_version(),
+        "database": describe_database(),
+        "python": platform.python_version(),
+        "cpu_count": os.cpu_count(),
+        "at": dt.datetime.now(dt.UTC).isoformat(),
+        "results": results,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2))

@@ -15,11 +15,8 @@ own. Mail is marked read (the default); no acknowledgements are sent.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import imaplib
-import json
 import os
-import platform
 import queue
 import shutil
 import socket
@@ -159,8 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
 
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{SQLITE_PATH}")
-    from bench.environment import describe_database, setup_django
-    from bench.run import code_version
+    from bench.environment import describe_database, setup_django, write_report
 
     setup_django()
     from django.conf import settings
@@ -189,21 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{row['per_second_per_worker']:>12}  {row['imap_commands_per_message']:>12}"
         )
     if options.json:
-        options.json.parent.mkdir(parents=True, exist_ok=True)
-        options.json.write_text(
-            json.dumps(
-                {
-                    "benchmark": "mail_imap",
-                    "commit": code_version(),
-                    "database": describe_database(),
-                    "python": platform.python_version(),
-                    "cpu_count": os.cpu_count(),
-                    "at": dt.datetime.now(dt.UTC).isoformat(),
-                    "results": results,
-                },
-                indent=2,
-            )
-        )
+        write_report(options.json, "mail_imap", results)
     return 0
 
 

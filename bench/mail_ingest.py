@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import multiprocessing
 import os
-import platform
 import random
 import resource
 import shutil
@@ -228,8 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     # The product's default task queue, in the database: queueing the sending of the
     # acknowledgements is part of the cost (the other benchmarks queue nothing).
     os.environ["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
-    from bench.environment import describe_database, setup_django
-    from bench.run import code_version
+    from bench.environment import describe_database, setup_django, write_report
 
     setup_django()
     from django.conf import settings
@@ -258,21 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'yes' if row['within_budget'] else 'NO'}   {row['statuses']}"
         )
     if options.json:
-        options.json.parent.mkdir(parents=True, exist_ok=True)
-        options.json.write_text(
-            json.dumps(
-                {
-                    "benchmark": "mail_ingest",
-                    "commit": code_version(),
-                    "database": describe_database(),
-                    "python": platform.python_version(),
-                    "cpu_count": os.cpu_count(),
-                    "at": dt.datetime.now(dt.UTC).isoformat(),
-                    "results": results,
-                },
-                indent=2,
-            )
-        )
+        write_report(options.json, "mail_ingest", results)
     return 0
 
 
