@@ -122,22 +122,26 @@ class GroupLookups:
         known = self.customers.get(address)
         if known is not None:
             return known
+        organization_id = self.organizations.get(address.rpartition("@")[2])
         if address not in self.asked or address in self.created:
             customer = customer_find_or_create_by_email(
                 email=address, full_name=full_name, language=language
             )
-            # Its organizations are not known here; SQLite may also hand a rolled-back
-            # customer's id to this one.
-            self.organization_ids.pop(customer.pk, None)
-            return customer
-        self.created.add(address)
-        organization_id = self.organizations.get(address.rpartition("@")[2])
-        customer, created = customer_create_by_email(
-            email=address, full_name=full_name, language=language, organization_id=organization_id
-        )
-        if created:  # what its new ticket belongs to, without reading back what was written
+            created = False
+        else:
+            self.created.add(address)
+            customer, created = customer_create_by_email(
+                email=address,
+                full_name=full_name,
+                language=language,
+                organization_id=organization_id,
+            )
+        # A customer made here belongs to what it was put in, without reading that back.
+        # Any other one (found, or another worker's) may belong elsewhere; SQLite may even
+        # hand a rolled-back customer's id to it.
+        if created:
             self.organization_ids[customer.pk] = organization_id
-        else:  # another worker's customer: its organizations are not known here
+        else:
             self.organization_ids.pop(customer.pk, None)
         return customer
 
