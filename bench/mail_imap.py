@@ -119,6 +119,7 @@ def run_case(
                 "auto_acknowledge": False,
             },
         )
+        # imaplib has no hook for what it sends: every command passes through _command.
         commands: list[str] = []
         send = imaplib.IMAP4._command
 
